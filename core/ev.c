@@ -163,7 +163,7 @@ ev_loop_run(struct ev_loop *loop)
 int
 ev_loop_run_once(struct ev_loop *loop)
 {
-	return event_base_loop(loop->base, EVLOOP_NONBLOCK) < 0 ? -1 : 0;
+	return event_base_loop(loop->base, EVLOOP_ONCE | EVLOOP_NONBLOCK) < 0 ? -1 : 0;
 }
 
 void

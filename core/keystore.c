@@ -314,14 +314,67 @@ ks_chain_cancel(struct ks_chain *c, struct ks_handle *h)
 	free(h);
 }
 
-/* Undo ks_chain_new() for the first @n stores and free @c. */
+/*
+ * Deferred plugin_unload() of the plugins a freed chain used. Queued unloads
+ * stay on a list so that one whose loop is freed before it runs is still
+ * reachable (the plugins then stay loaded until exit).
+ */
+struct ks_unload {
+	struct ks_unload *next, **pprev;
+	size_t n;
+	struct pmip_plugin *plugins[];
+};
+
+static struct ks_unload *ks_unloads;
+
 static void
-ks_chain_destroy(struct ks_chain *c, size_t n)
+ks_unload_cb(void *arg)
 {
-	for (size_t i = n; i-- > 0;) {
+	struct ks_unload *u = arg;
+
+	*u->pprev = u->next;
+	if (u->next != NULL)
+		u->next->pprev = u->pprev;
+	for (size_t i = 0; i < u->n; i++)
+		plugin_unload(u->plugins[i]);
+	free(u);
+}
+
+/*
+ * Undo ks_chain_new() for the first @n stores and free @c. The instances are
+ * destroyed now, but when lookups may have run (@lazy) the plugins are
+ * unloaded from a deferred call: deferred calls a store queued before or
+ * during its destroy() run first (FIFO), so its code is still mapped for them.
+ * If that call cannot be queued the plugins stay loaded rather than risk it.
+ */
+static void
+ks_chain_destroy(struct ks_chain *c, size_t n, bool lazy)
+{
+	struct ks_unload *u = NULL;
+
+	for (size_t i = n; i-- > 0;)
 		if (c->stores[i].inst != NULL)
 			c->stores[i].ops->destroy(c->stores[i].inst);
-		plugin_unload(c->stores[i].plugin);
+	if (lazy && c->env.loop != NULL) {
+		u = malloc(sizeof(*u) + n * sizeof(u->plugins[0]));
+		if (u == NULL || ev_defer(c->env.loop, ks_unload_cb, u) != 0) {
+			log_errx(LOG_SS_KEYSTORE, "key-store shutdown: plugins kept loaded");
+			free(u);
+			free(c);
+			return;
+		}
+		u->n = n;
+		u->next = ks_unloads;
+		if (u->next != NULL)
+			u->next->pprev = &u->next;
+		u->pprev = &ks_unloads;
+		ks_unloads = u;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (u != NULL)
+			u->plugins[i] = c->stores[i].plugin;
+		else
+			plugin_unload(c->stores[i].plugin);
 	}
 	free(c);
 }
@@ -350,7 +403,7 @@ ks_chain_free(struct ks_chain *c)
 			free(h);
 		}
 	}
-	ks_chain_destroy(c, c->n);
+	ks_chain_destroy(c, c->n, true);
 }
 
 /* Load and create store @name into @s. */
@@ -407,7 +460,7 @@ ks_chain_new(const struct ks_env *env, const char *plugin_dir, const char *const
 	c->n = n;
 	for (size_t i = 0; i < n; i++) {
 		if (ks_store_open(c, &c->stores[i], plugin_dir, names[i], errmsg, errlen) != 0) {
-			ks_chain_destroy(c, i + 1);
+			ks_chain_destroy(c, i + 1, false);
 			return NULL;
 		}
 	}

@@ -5,7 +5,7 @@
 set -eu
 
 BUILD_PKGS="build-essential cmake pkg-config ninja-build
-	libyang2-dev libyang2-tools libnetconf2-dev libssh-dev libssl-dev
+	libyang2-dev libyang2-tools valgrind libnetconf2-dev libssh-dev libssl-dev
 	libsnmp-dev libpcap-dev libevent-dev libnl-3-dev libnl-route-3-dev
 	libcmocka-dev clang libclang-rt-14-dev clang-format"
 

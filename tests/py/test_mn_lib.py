@@ -129,10 +129,11 @@ def agent(cfg):
 
 @pytest.fixture(scope="module")
 def topo():
-    before = [n for n in netns_list() if n.startswith("pmt")]
+    ours = f"pmt{os.getpid()}-"
+    before = [n for n in netns_list() if n.startswith(ours)]
     with Topology(SPEC) as t:
         yield t
-    assert [n for n in netns_list() if n.startswith("pmt")] == before
+    assert [n for n in netns_list() if n.startswith(ours)] == before, "namespaces leaked"
 
 
 def _peer(topo, tmp_path, kind, cfg):

@@ -7,6 +7,8 @@ prefix pmt<pid>- and use only documentation addresses.
 """
 import json
 import os
+import pathlib
+import select
 import shutil
 import stat
 import subprocess
@@ -15,10 +17,11 @@ import time
 import pytest
 
 from lib import topo as topolib
-from lib.daemon import Daemon
+from lib.daemon import Daemon, build_dir
 from lib.topo import Topology, netns_list, read_pcap
 from lib.wait import wait_until
 
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 OURS = f"{topolib.DEFAULT_PREFIX}{os.getpid()}-"
 CLIENT = "198.51.100.10"
 
@@ -92,9 +95,9 @@ def test_build_ping_move_between_bridges():
         after = t["client"].link("eth0")
         assert (after["ifindex"], after["address"]) == (before["ifindex"], before["address"])
         cap = t["ap"].capture("c1", duration=20, bpf="icmp")
-        rx0 = t["ap"].counters("c1")["tx_packets"]
+        tx0 = t["ap"].counters("c1")["tx_packets"]
         assert t["cn"].ping(CLIENT, count=2, deadline=10), "path through the AP after the move"
-        assert t["ap"].counters("c1")["tx_packets"] >= rx0 + 2
+        assert t["ap"].counters("c1")["tx_packets"] >= tx0 + 2
         wait_until(lambda: sum(_is_echo_to(f, CLIENT) for f in cap.packets()) >= 2, timeout=5,
                    message="echo requests to the client in the capture")
         linktype, frames = read_pcap(cap.stop())
@@ -113,9 +116,53 @@ def test_build_ping_move_between_bridges():
 
 
 def _is_echo_to(frame, dst):
-    """An Ethernet frame carrying an ICMP echo request to dst (checked with struct-free slicing)."""
+    """True for an Ethernet frame carrying an IPv4 ICMP echo request to dst."""
     return (len(frame) >= 34 and frame[12:14] == b"\x08\x00" and frame[23] == 1
             and frame[30:34] == bytes(int(x) for x in dst.split(".")) and frame[34] == 8)
+
+
+SERVER = """
+import socket
+lsn = socket.create_server(("192.0.2.2", 5000))
+print("ready", flush=True)
+conn, _ = lsn.accept()
+conn.settimeout(30)
+while True:
+    data = conn.recv(100)
+    if not data:
+        break
+    conn.sendall(data.upper())
+"""
+CLIENT_SCRIPT = """
+import socket, sys
+s = socket.create_connection(("192.0.2.2", 5000), timeout=20)
+for word in (b"before", b"after"):
+    sys.stdin.readline()
+    s.sendall(word)
+    print(s.recv(100).decode(), s.getsockname()[1], flush=True)
+"""
+
+
+def _readline(proc, timeout):
+    wait_until(lambda: select.select([proc.stdout], [], [], 0)[0] or proc.poll() is not None,
+               timeout=timeout, message="a line from the helper process")
+    return proc.stdout.readline().strip()
+
+
+def test_tcp_session_survives_move_link():
+    with Topology(ROAM) as t:
+        srv = t["cn"].popen(["/usr/bin/python3", "-c", SERVER], stdout=subprocess.PIPE, text=True)
+        assert _readline(srv, 10) == "ready"
+        cli = t["client"].popen(["/usr/bin/python3", "-c", CLIENT_SCRIPT],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        cli.stdin.write("go\n")
+        cli.stdin.flush()
+        word, port = _readline(cli, 15).split()
+        assert word == "BEFORE"
+        t.move_link("air", "ap", bridge="br0", ifname="c1")
+        cli.stdin.write("go\n")
+        cli.stdin.flush()
+        assert _readline(cli, 25).split() == ["AFTER", port], "same connection after the move"
 
 
 def test_teardown_after_exception_kills_processes_and_namespaces():
@@ -268,3 +315,22 @@ def test_daemons_declared_in_the_spec(stub, tmp_path):
         d = t.daemons["ha"]
         assert d.running and d.node is t["b"]
     assert d.proc.poll() == 0, "stopped with SIGTERM at teardown"
+
+
+def test_real_pmipd_runs_reloads_and_stops_in_a_namespace():
+    """lib/daemon.py against the real binary ($PMIP_BUILD_DIR, built first)."""
+    exe = build_dir() / "core" / "pmipd"
+    assert exe.is_file(), f"{exe} is missing: build the tree first or set PMIP_BUILD_DIR"
+    cfg = json.loads((ROOT / "examples" / "ha.json").read_text())
+    spec = {"nodes": {"ha": {}, "peer": {}}, "links": [
+        {"a": {"node": "ha", "ifname": "eth0", "addrs": ["192.0.2.1/24"]},
+         "b": {"node": "peer", "ifname": "eth0", "addrs": ["192.0.2.2/24"]}},
+        {"a": {"node": "ha", "ifname": "eth1", "addrs": ["198.51.100.2/24"]},
+         "b": {"node": "peer", "ifname": "eth1", "addrs": ["198.51.100.1/24"]}}]}
+    with Topology(spec) as t:
+        d = t.start_daemon("ha", {"node": "ha", "config": cfg, "ready": r"running"})
+        assert d.running and d.node is t["ha"]
+        cfg["pmip:pmip"]["home-agent"]["max-lifetime"] = 600
+        mark = d.reload(cfg)
+        d.wait_log(r"reload.*done", since=mark, timeout=10)
+        assert d.running and d.stop() == 0

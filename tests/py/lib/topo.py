@@ -187,9 +187,12 @@ class Capture:
         self.errpath = path + ".stderr"
         err = open(self.errpath, "w")
         # timeout(1) bounds the capture; it forwards SIGTERM to tcpdump, which
-        # then flushes the file. -Z root: the file lives in our 0700 directory.
-        argv = ["timeout", "-s", "INT", "-k", "5", str(duration), "tcpdump", "-n", "-U", "--immediate-mode",
-                "-Z", "root", "-i", ifname, "-w", path] + (bpf.split() if bpf else [])
+        # then flushes the file. -U with --immediate-mode writes each packet at
+        # once (without it, packets still in the ring are lost at stop).
+        # -Z root: the file lives in our 0700 directory.
+        argv = ["timeout", "-s", "INT", "-k", "5", str(duration), "tcpdump", "-n", "-U",
+                "--immediate-mode", "-Z", "root", "-i", ifname, "-w", path]
+        argv += bpf.split() if bpf else []
         self.proc = node.popen(argv, stderr=err)
         err.close()
         wait_until(lambda: "listening on" in self._stderr() or self.proc.poll() is not None,

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ha_int.h - home agent internals shared by ha.c, ha_reg.c and ha_binding.c (not public).
+ *
+ * Objects and their owners:
+ *
+ *   struct ha ----+-- nets[]        home networks with their sockets
+ *                 +-- mn hash/tree  struct ha_mn per mobile node (hash by home address for
+ *                 |                 lookups, AVL tree by home address for ordered walks)
+ *                 |     +-- binds   struct ha_bind per care-of address, sorted by address
+ *                 +-- heap          every binding with a finite lifetime, by expiry time;
+ *                 |                 one ev timer is armed for the earliest
+ *                 +-- tunnels       struct ha_tun per (local, care-of, encapsulation),
+ *                 |                 shared by the bindings that use it
+ *                 +-- pending       struct ha_pending per request awaiting the key store,
+ *                                   hashed by (source address, port, identification)
+ */
+#ifndef PMIP_HA_INT_H
+#define PMIP_HA_INT_H
+
+#include <net/if.h>
+
+#include "ev.h"
+#include "ha.h"
+#include "keystore.h"
+#include "log.h"
+#include "mip_msg.h"
+#include "mip_replay.h"
+
+#define HA_PENDING_MAX     1024 /* requests awaiting the key store */
+#define HA_PENDING_BUCKETS 256
+#define HA_LIFETIME_INF    0xffff
+#define HA_EXPIRY_NEVER    UINT64_MAX
+
+struct ha;
+struct ha_mn;
+
+/** struct ha_net - one home network and its sockets. */
+struct ha_net {
+	struct ha *ha;
+	struct in_addr addr;  /* the HA's unicast address */
+	struct in_addr mask;  /* prefix mask */
+	struct in_addr bcast; /* directed broadcast, INADDR_ANY for /31 and /32 */
+	char ifname[IF_NAMESIZE];
+	int fd_uc, fd_bc; /* -1 when closed */
+	struct ev_io *io_uc, *io_bc;
+};
+
+/** struct ha_tun - a tunnel to a care-of address, shared by the bindings using it. */
+struct ha_tun {
+	struct ha_tun *hnext;
+	struct in_addr local, coa;
+	uint8_t encap; /* enum tun_encap */
+	uint32_t refcnt;
+};
+
+/** struct ha_bind - one care-of address of one mobile node (about 64 bytes). */
+struct ha_bind {
+	struct ha_bind *next; /* in mn->binds, ascending care-of address */
+	struct ha_mn *mn;
+	struct ha_tun *tun; /* NULL when forwarding could not be set up */
+	struct in_addr coa, src;
+	uint64_t id;
+	uint64_t expiry_ms; /* monotonic, HA_EXPIRY_NEVER for infinite */
+	uint32_t heap_idx;  /* UINT32_MAX when not in the heap */
+	uint16_t lifetime;
+	uint8_t flags;
+};
+
+/** struct ha_mn - a mobile node with at least one binding. */
+struct ha_mn {
+	struct ha_mn *hnext;        /* hash chain */
+	struct ha_mn *left, *right; /* AVL tree by home address */
+	struct ha_bind *binds;
+	char *nai; /* NULL when the registration carried no NAI */
+	struct in_addr hoa;
+	uint8_t height;
+	uint8_t n_binds;
+	uint8_t net; /* index in ha->nets */
+};
+
+/** struct ha_pending - a request awaiting the key store. */
+struct ha_pending {
+	struct ha_pending *hnext;
+	struct ha *ha;
+	struct ks_handle *ksh; /* the lookup in flight, NULL between stages */
+	struct mip_sa *sa;     /* the MN-HA SA once found (a reference) */
+	struct role_rx rx;
+	uint64_t id;
+	size_t len;
+	uint8_t buf[]; /* the request as received */
+};
+
+/** struct ha - a running home agent. */
+struct ha {
+	struct role_env env;
+	struct ha_config cfg; /* cfg.nets points to a private copy */
+	struct ha_net *nets;
+	size_t n_nets;
+	struct pmip_plugin *tun_plugin;
+	const struct tun_ops *tun_ops;
+	void *tun;
+	struct ha_counters cnt;
+	struct replay_table *replay;
+	struct log_ratelimit rl;
+	uint8_t *rxbuf;
+
+	struct ha_mn **mn_hash;
+	size_t mn_hash_size, n_mn, n_binds;
+	struct ha_mn *mn_root;
+	struct ha_bind **heap;
+	size_t heap_len, heap_cap;
+	struct ev_timer *expiry;
+
+	struct ha_tun **tun_hash;
+	size_t tun_hash_size, n_tun;
+
+	struct ha_pending *pending[HA_PENDING_BUCKETS];
+	size_t n_pending;
+
+	struct ha_secviol secviol[HA_SECVIOL_MAX]; /* sorted by address */
+	uint64_t secviol_seen[HA_SECVIOL_MAX];     /* monotonic ms of the last violation */
+	size_t n_secviol;
+};
+
+/* ha_binding.c */
+
+/** ha_bindings_init - allocate the binding table of @ha; 0 or -ENOMEM. */
+int ha_bindings_init(struct ha *ha);
+/** ha_bindings_fini - free the (empty) binding table of @ha. */
+void ha_bindings_fini(struct ha *ha);
+/** ha_mn_find - mobile node with home address @hoa, or NULL. */
+struct ha_mn *ha_mn_find(const struct ha *ha, struct in_addr hoa);
+/** ha_mn_first - the mobile node with the lowest home address, or NULL. */
+struct ha_mn *ha_mn_first(const struct ha *ha);
+/** ha_mn_create - add an empty mobile node (the caller adds a binding at once); NULL on ENOMEM. */
+struct ha_mn *ha_mn_create(struct ha *ha, struct in_addr hoa, const char *nai, uint8_t net);
+/** ha_bind_find - binding of @mn for @coa, or NULL. */
+struct ha_bind *ha_bind_find(const struct ha_mn *mn, struct in_addr coa);
+/** ha_bind_create - add a binding for @coa to @mn, without expiry; NULL on ENOMEM. */
+struct ha_bind *ha_bind_create(struct ha *ha, struct ha_mn *mn, struct in_addr coa);
+/** ha_bind_set_lifetime - (re)start the lifetime of @b: @lifetime seconds from now. */
+void ha_bind_set_lifetime(struct ha *ha, struct ha_bind *b, uint16_t lifetime);
+/**
+ * ha_bind_destroy - unlink and free @b; frees its mobile node when it was the last binding.
+ * Forwarding state must have been removed already (ha_binding_remove() does both).
+ */
+void ha_bind_destroy(struct ha *ha, struct ha_bind *b);
+/** ha_binding_info_fill - fill @out from @b. */
+void ha_binding_info_fill(const struct ha *ha, const struct ha_bind *b,
+                          struct ha_binding_info *out);
+
+/* ha.c */
+
+/**
+ * ha_fwd_bind - set up forwarding for @b (tunnel, host route; proxy ARP and a gratuitous
+ * ARP when @b is the first binding of its node). Return 0 or a negative errno (counted).
+ */
+int ha_fwd_bind(struct ha *ha, struct ha_bind *b);
+/** ha_binding_remove - remove the forwarding state of @b, then destroy it. */
+void ha_binding_remove(struct ha *ha, struct ha_bind *b);
+/** ha_net_of - index of the home network containing @addr, or -1. */
+int ha_net_of(const struct ha *ha, struct in_addr addr);
+
+/* ha_reg.c */
+
+/** ha_pending_cancel_all - cancel every pending lookup and free the pending requests. */
+void ha_pending_cancel_all(struct ha *ha);
+
+#endif /* PMIP_HA_INT_H */
