@@ -105,12 +105,12 @@ size_t ha_pending_count(const struct ha *ha);
 
 /** enum ha_secviol_reason - why a peer failed (RFC 2006 mipSecRecentViolationReason). */
 enum ha_secviol_reason {
-	HA_SECVIOL_NO_SA = 1,           /* noMobilitySecurityAssociation */
-	HA_SECVIOL_BAD_AUTHENTICATOR,   /* badAuthenticator */
-	HA_SECVIOL_BAD_IDENTIFIER,      /* badIdentifier */
-	HA_SECVIOL_BAD_SPI,             /* badSPI */
-	HA_SECVIOL_MISSING_EXTENSION,   /* missingSecurityExtension */
-	HA_SECVIOL_OTHER,               /* other (the key store rejected the peer) */
+	HA_SECVIOL_NO_SA = 1,         /* noMobilitySecurityAssociation */
+	HA_SECVIOL_BAD_AUTHENTICATOR, /* badAuthenticator */
+	HA_SECVIOL_BAD_IDENTIFIER,    /* badIdentifier */
+	HA_SECVIOL_BAD_SPI,           /* badSPI */
+	HA_SECVIOL_MISSING_EXTENSION, /* missingSecurityExtension */
+	HA_SECVIOL_OTHER,             /* other (the key store rejected the peer) */
 };
 
 /** HA_SECVIOL_MAX - violators remembered; the one seen longest ago makes room. */

@@ -19,6 +19,7 @@
 #define PMIP_HA_INT_H
 
 #include <net/if.h>
+#include <syslog.h>
 
 #include "ev.h"
 #include "ha.h"
@@ -26,6 +27,8 @@
 #include "log.h"
 #include "mip_msg.h"
 #include "mip_replay.h"
+#include "plugin.h"
+#include "tunnel.h"
 
 #define HA_PENDING_MAX     1024 /* requests awaiting the key store */
 #define HA_PENDING_BUCKETS 256
@@ -51,6 +54,7 @@ struct ha_tun {
 	struct ha_tun *hnext;
 	struct in_addr local, coa;
 	uint8_t encap; /* enum tun_encap */
+	uint32_t id;   /* the back end's tunnel id */
 	uint32_t refcnt;
 };
 
@@ -65,6 +69,7 @@ struct ha_bind {
 	uint32_t heap_idx;  /* UINT32_MAX when not in the heap */
 	uint16_t lifetime;
 	uint8_t flags;
+	bool routed; /* the node's host route points into this binding's tunnel */
 };
 
 /** struct ha_mn - a mobile node with at least one binding. */
@@ -100,6 +105,7 @@ struct ha {
 	struct pmip_plugin *tun_plugin;
 	const struct tun_ops *tun_ops;
 	void *tun;
+	struct tun_env tun_env;
 	struct ha_counters cnt;
 	struct replay_table *replay;
 	struct log_ratelimit rl;
@@ -133,8 +139,12 @@ void ha_bindings_fini(struct ha *ha);
 struct ha_mn *ha_mn_find(const struct ha *ha, struct in_addr hoa);
 /** ha_mn_first - the mobile node with the lowest home address, or NULL. */
 struct ha_mn *ha_mn_first(const struct ha *ha);
+/** ha_mn_next - the mobile node with the smallest home address above @hoa, or NULL. */
+struct ha_mn *ha_mn_next(const struct ha *ha, struct in_addr hoa);
 /** ha_mn_create - add an empty mobile node (the caller adds a binding at once); NULL on ENOMEM. */
 struct ha_mn *ha_mn_create(struct ha *ha, struct in_addr hoa, const char *nai, uint8_t net);
+/** ha_mn_release - free @mn if it has no binding (after a failed ha_bind_create()). */
+void ha_mn_release(struct ha *ha, struct ha_mn *mn);
 /** ha_bind_find - binding of @mn for @coa, or NULL. */
 struct ha_bind *ha_bind_find(const struct ha_mn *mn, struct in_addr coa);
 /** ha_bind_create - add a binding for @coa to @mn, without expiry; NULL on ENOMEM. */

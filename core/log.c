@@ -5,7 +5,8 @@
  * A line on stderr reads "pmipd[1234]: WARN keystore: message"; when stderr
  * is not a terminal an ISO 8601 UTC time stamp precedes it. Syslog gets
  * "keystore: message" at the message's priority. A test sink installed with
- * log_set_sink() receives the bare message instead of both destinations.
+ * log_set_sink() receives the bare message instead of both destinations; it
+ * runs under the log mutex and must not log itself.
  *
  * The functions may be called from any thread: output and rate-limit state
  * are serialised by one mutex. errno is preserved across every call.
@@ -269,7 +270,8 @@ fatal(const char *fmt, ...)
  * the bucket is empty, tokens holds RL_EMPTY plus the number of lines
  * suppressed since the last printed one, so the summary needs no extra field;
  * suppressed keeps the lifetime total. Returns whether a line may pass and,
- * in *@pending, how many lines were suppressed before it. Lock held.
+ * in *@pending, how many lines were suppressed before it. A zero interval or
+ * burst turns the limit off. Lock held.
  */
 static bool
 log_rl_admit(struct log_ratelimit *rl, uint64_t *pending)

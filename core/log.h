@@ -5,8 +5,7 @@
  * Messages go to stderr, to syslog, or both. Debug messages are printed only
  * for subsystems whose debug switch is on. Anything a peer can trigger is
  * logged through a struct log_ratelimit so a flood cannot fill the disk.
- * Key material is never passed to these functions: use log_key_redacted()
- * where a log line has to mention a key.
+ * Key material is never passed to these functions.
  *
  * The "x" suffix (log_warnx) means "do not append strerror(errno)", as in
  * OpenBGPD; log_warn appends it.
@@ -17,6 +16,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <syslog.h>
 #include <time.h>
 
 /** enum log_subsys - subsystems with their own debug switch. */

@@ -13,6 +13,7 @@
 
 #include "engine.h"
 #include "keystore.h"
+#include "plugin.h"
 #include "log.h"
 #include "nb_pmip.h"
 #include "sa.h"
@@ -164,14 +165,19 @@ nb_pmip_key_store(struct nb_cb_args *args)
 	n = nb_pmip_ks_names(args->dnode, names, nodes);
 	switch (args->event) {
 	case NB_EV_VALIDATE:
+		/* Load each plugin once so a missing file, a wrong ABI version or a
+		 * wrong class is reported here, by pmipd -n too. */
 		for (size_t i = 0; i < n; i++) {
-			snprintf(path, sizeof(path), "%s/keystore-%s.so", dir, names[i]);
-			if (access(path, R_OK) != 0) {
+			struct pmip_plugin *p;
+
+			snprintf(path, sizeof(path), "keystore-%s", names[i]);
+			p = plugin_load(dir, path, PMIP_PLUGIN_KEYSTORE, errmsg, sizeof(errmsg));
+			if (p == NULL) {
 				nb_errorf(args, nodes[i], "unknown-key-store",
-				          "unknown key store \"%s\": no plugin %s.", names[i],
-				          path);
+				          "unusable key store \"%s\": %s", names[i], errmsg);
 				return -1;
 			}
+			plugin_unload(p);
 		}
 		return 0;
 	case NB_EV_PREPARE:

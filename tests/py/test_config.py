@@ -285,3 +285,23 @@ def test_daemon_valgrind_clean(pmipd, plugin_dir, tmp_path):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("name,reason", [
+    ("bad-abi", "plugin keystore-bad-abi: ABI version 99, pmipd expects 1"),
+    ("no-symbol", "plugin keystore-no-symbol: symbol pmip_plugin_descriptor missing"),
+    ("wrong-class", "plugin keystore-wrong-class: class discovery, expected keystore"),
+    ("nosuch", "plugin keystore-nosuch: not found in"),
+])
+def test_unusable_plugin_refused(pmipd, name, reason, tmp_path):
+    """A key-store plugin built for another ABI, without the descriptor, of the
+    wrong class, or missing is refused by pmipd -n with the reason and
+    the config node that named it."""
+    bad_dir = pathlib.Path(pmipd).parent.parent / "tests" / "plugins-bad"
+    cfg = tmp_path / "ks.json"
+    cfg.write_text(json.dumps({"pmip:pmip": {"key-store": {"order": [name]}}}))
+    res = subprocess.run([str(pmipd), "-n", "-c", str(cfg), "-P", str(bad_dir)],
+                         capture_output=True, text=True, timeout=30)
+    assert res.returncode == 1
+    assert f"/pmip:pmip/key-store/order[.='{name}']" in res.stderr
+    assert reason in res.stderr, res.stderr

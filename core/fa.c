@@ -1,0 +1,688 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fa.c - foreign agent role: lifecycle, sockets, link-level I/O, tunnel back end.
+ *
+ * DOC: the foreign agent is split by concern:
+ *   fa.c          start, reconfigure and stop; the sockets; sending to mobile nodes (at
+ *                 link level), to home agents and on the ICMP socket; input dispatch
+ *   fa_adv.c      agent advertisements: periodic with jitter, solicited with a rate limit
+ *   fa_relay.c    Registration Request checks, the pending list, relaying both ways
+ *   fa_visitor.c  the visitor list, its expiry, delivery routes and reverse tunnels
+ *
+ * Link-layer addresses. The foreign agent must not ARP for a visitor's home address
+ * (RFC 5944 section 3.7.2.3): it answers the mobile node at the link-layer source address
+ * of its request and delivers tunnelled packets there. Requests are read from the UDP
+ * socket (the kernel reassembles and checks them); an AF_PACKET socket filtered to UDP
+ * port 434 sees the same frames first and records (interface, source address, source
+ * port) -> link-layer source in a small cache. The packet socket is drained before every
+ * batch of UDP reads, and the kernel queues a frame to packet sockets before the IP layer
+ * delivers it, so the observation is there when the datagram is processed. Replies to
+ * mobile nodes leave through the packet socket to that address, with IP and UDP headers
+ * built here, which needs neither ARP nor a route to the home address.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <netinet/ip_icmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fa_int.h"
+#include "mip_adv.h"
+#include "plugin.h"
+
+#define FA_RX_BUDGET 64 /* datagrams read per readiness event */
+#define FA_IP_UDP    28 /* IPv4 + UDP header */
+/*
+ * Raw ICMP socket filter of linux/icmp.h (which clashes with net/if.h): a 32-bit mask of
+ * the ICMP types to drop, at level SOL_RAW.
+ */
+#define FA_ICMP_FILTER 1
+
+static const struct fa_counter_desc fa_counter_rows[] = {
+#define FA_COUNTER_ROW(m, name, descr) { name, descr, offsetof(struct fa_counters, m) },
+	FA_COUNTERS(FA_COUNTER_ROW)
+#undef FA_COUNTER_ROW
+};
+
+const struct fa_counter_desc *
+fa_counter_table(size_t *n)
+{
+	*n = sizeof(fa_counter_rows) / sizeof(fa_counter_rows[0]);
+	return fa_counter_rows;
+}
+
+void
+fa_get_counters(const struct fa *fa, struct fa_counters *out)
+{
+	*out = fa->cnt;
+}
+
+/* --- interfaces --- */
+
+struct fa_if *
+fa_if_by_index(struct fa *fa, unsigned ifindex)
+{
+	for (size_t i = 0; ifindex != 0 && i < fa->n_ifs; i++)
+		if (fa->ifs[i].ifindex == ifindex)
+			return &fa->ifs[i];
+	return NULL;
+}
+
+struct fa_if *
+fa_if_by_coa(struct fa *fa, struct in_addr coa)
+{
+	for (size_t i = 0; i < fa->n_ifs; i++)
+		if (fa->ifs[i].coa.s_addr == coa.s_addr)
+			return &fa->ifs[i];
+	return NULL;
+}
+
+unsigned
+fa_if_resolve(struct fa *fa, struct fa_if *fi)
+{
+	unsigned idx = fa->hooks.ifindex != NULL ? fa->hooks.ifindex(fa->hooks.arg, fi->name)
+	                                         : if_nametoindex(fi->name);
+
+	if (idx != 0 && idx != fi->ifindex && fa->fd_icmp >= 0) {
+		/* Solicitations may go to the all-routers group (RFC 1256). */
+		struct ip_mreqn mr = { .imr_ifindex = (int)idx };
+
+		inet_pton(AF_INET, "224.0.0.2", &mr.imr_multiaddr);
+		if (setsockopt(fa->fd_icmp, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0 &&
+		    errno != EADDRINUSE)
+			log_warn(LOG_SS_FA, "%s: join 224.0.0.2", fi->name);
+	}
+	fi->ifindex = idx;
+	return idx;
+}
+
+/* --- sending --- */
+
+/* Internet checksum accumulation over @len bytes (big-endian 16-bit words). */
+static uint32_t
+fa_sum(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t
+fa_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Build IPv4 + UDP headers in front of @buf and send the frame to @mac on @ifindex. */
+static int
+fa_send_link(struct fa *fa, unsigned ifindex, const uint8_t *mac, struct in_addr from,
+             const struct sockaddr_in *to, const uint8_t *buf, size_t len)
+{
+	size_t tot = FA_IP_UDP + len;
+	uint8_t *pkt = malloc(tot);
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
+		                  .sll_protocol = htons(ETH_P_IP),
+		                  .sll_ifindex = (int)ifindex,
+		                  .sll_halen = FA_MAC_LEN };
+	uint8_t ph[12];
+	uint16_t ck;
+	ssize_t n;
+
+	if (pkt == NULL)
+		return -ENOMEM;
+	memcpy(ll.sll_addr, mac, FA_MAC_LEN);
+	/* UDP header and checksum over the pseudo header. */
+	memcpy(ph, &from, 4);
+	memcpy(ph + 4, &to->sin_addr, 4);
+	ph[8] = 0;
+	ph[9] = IPPROTO_UDP;
+	ph[10] = (uint8_t)((8 + len) >> 8);
+	ph[11] = (uint8_t)(8 + len);
+	pkt[20] = MIP_UDP_PORT >> 8;
+	pkt[21] = MIP_UDP_PORT & 0xff;
+	memcpy(pkt + 22, &to->sin_port, 2);
+	pkt[24] = ph[10];
+	pkt[25] = ph[11];
+	pkt[26] = pkt[27] = 0;
+	memcpy(pkt + FA_IP_UDP, buf, len);
+	ck = fa_fold(fa_sum(fa_sum(0, ph, sizeof(ph)), pkt + 20, 8 + len));
+	ck = ck == 0 ? 0xffff : ck;
+	pkt[26] = (uint8_t)(ck >> 8);
+	pkt[27] = (uint8_t)ck;
+	/* IPv4 header. */
+	memset(pkt, 0, 20);
+	pkt[0] = 0x45;
+	pkt[2] = (uint8_t)(tot >> 8);
+	pkt[3] = (uint8_t)tot;
+	pkt[6] = 0x40; /* DF */
+	pkt[8] = 64;
+	pkt[9] = IPPROTO_UDP;
+	memcpy(pkt + 12, &from, 4);
+	memcpy(pkt + 16, &to->sin_addr, 4);
+	ck = fa_fold(fa_sum(0, pkt, 20));
+	pkt[10] = (uint8_t)(ck >> 8);
+	pkt[11] = (uint8_t)ck;
+	n = sendto(fa->fd_pkt, pkt, tot, 0, (struct sockaddr *)&ll, sizeof(ll));
+	free(pkt);
+	return n < 0 ? -errno : 0;
+}
+
+int
+fa_send_mn(struct fa *fa, unsigned ifindex, const uint8_t *mac, struct in_addr from,
+           const struct sockaddr_in *to, const uint8_t *buf, size_t len)
+{
+	int rc;
+
+	if (fa->use_hooks && fa->hooks.send_mn != NULL)
+		rc = fa->hooks.send_mn(fa->hooks.arg, ifindex, mac, from, to, buf, len);
+	else if (fa->use_hooks || fa->fd_pkt < 0)
+		rc = fa->env.send != NULL ? fa->env.send(fa->env.send_arg, from, to, buf, len)
+		                          : -ENOTCONN;
+	else
+		rc = fa_send_link(fa, ifindex, mac, from, to, buf, len);
+	if (rc < 0) {
+		fa->cnt.send_errors++;
+		log_rl(&fa->rl, LOG_SS_FA, LOG_WARNING, "send to mobile node: %s", strerror(-rc));
+	}
+	return rc;
+}
+
+int
+fa_send_ha(struct fa *fa, struct in_addr from, struct in_addr to, const uint8_t *buf, size_t len)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+		                   .sin_port = htons(MIP_UDP_PORT),
+		                   .sin_addr = to };
+	struct fa_if *fi = fa_if_by_coa(fa, from);
+	int rc;
+
+	if (fa->env.send != NULL)
+		rc = fa->env.send(fa->env.send_arg, from, &sin, buf, len);
+	else if (fi != NULL && fi->fd >= 0)
+		rc = role_udp_send(fi->fd, from, &sin, buf, len);
+	else
+		rc = -ENOTCONN;
+	if (rc < 0) {
+		fa->cnt.send_errors++;
+		log_rl(&fa->rl, LOG_SS_FA, LOG_WARNING, "send to home agent: %s", strerror(-rc));
+	}
+	return rc;
+}
+
+int
+fa_send_adv(struct fa *fa, struct fa_if *fi, struct in_addr to, const uint8_t *icmp, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} cbuf;
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = to };
+	struct in_pktinfo pi = { .ipi_ifindex = (int)fi->ifindex, .ipi_spec_dst = fi->coa };
+	struct iovec iov = { .iov_base = (void *)icmp, .iov_len = len };
+	struct msghdr mh = { .msg_name = &sin,
+		             .msg_namelen = sizeof(sin),
+		             .msg_iov = &iov,
+		             .msg_iovlen = 1,
+		             .msg_control = cbuf.buf,
+		             .msg_controllen = sizeof(cbuf.buf) };
+	struct cmsghdr *c;
+
+	if (fa->use_hooks)
+		return fa->hooks.send_adv != NULL ? fa->hooks.send_adv(fa->hooks.arg, fi->ifindex,
+		                                                       fi->coa, to, icmp, len)
+		                                  : 0;
+	if (fa->fd_icmp < 0)
+		return -ENOTCONN;
+	memset(&cbuf, 0, sizeof(cbuf));
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	return sendmsg(fa->fd_icmp, &mh, 0) < 0 ? -errno : 0;
+}
+
+/* --- receiving --- */
+
+static size_t
+fa_ll_slot(unsigned ifindex, struct in_addr src, uint16_t port)
+{
+	uint32_t h = (ntohl(src.s_addr) ^ ((uint32_t)port << 16) ^ ifindex) * 2654435761u;
+
+	return (h >> 16) % FA_LL_CACHE;
+}
+
+/* Drain the packet socket into the link-layer cache. */
+static void
+fa_pkt_drain(struct fa *fa)
+{
+	uint8_t b[64];
+
+	for (int i = 0; fa->fd_pkt >= 0 && i < 4 * FA_RX_BUDGET; i++) {
+		struct sockaddr_ll ll;
+		socklen_t sl = sizeof(ll);
+		ssize_t n =
+		        recvfrom(fa->fd_pkt, b, sizeof(b), MSG_TRUNC, (struct sockaddr *)&ll, &sl);
+		struct fa_ll_obs o;
+		size_t ihl;
+
+		if (n < 0)
+			return;
+		ihl = (size_t)(b[0] & 0xf) * 4;
+		if (ll.sll_pkttype == PACKET_OUTGOING || ll.sll_halen != FA_MAC_LEN || ihl < 20 ||
+		    (size_t)n < ihl + 8 || ihl + 8 > sizeof(b))
+			continue;
+		o.ifindex = (unsigned)ll.sll_ifindex;
+		memcpy(&o.src, b + 12, 4);
+		o.port = (uint16_t)(b[ihl] << 8 | b[ihl + 1]);
+		memcpy(o.mac, ll.sll_addr, FA_MAC_LEN);
+		fa->ll_cache[fa_ll_slot(o.ifindex, o.src, o.port)] = o;
+	}
+}
+
+static const uint8_t *
+fa_ll_lookup(const struct fa *fa, const struct role_rx *rx)
+{
+	uint16_t port = ntohs(rx->src.sin_port);
+	const struct fa_ll_obs *o = &fa->ll_cache[fa_ll_slot(rx->ifindex, rx->src.sin_addr, port)];
+
+	if (o->ifindex != rx->ifindex || o->src.s_addr != rx->src.sin_addr.s_addr ||
+	    o->port != port)
+		return NULL;
+	return o->mac;
+}
+
+static void
+fa_udp_readable(int fd, unsigned what, void *arg)
+{
+	struct fa *fa = arg;
+
+	fa_pkt_drain(fa);
+	for (int i = 0; i < FA_RX_BUDGET; i++) {
+		struct role_rx rx;
+		ssize_t n = role_udp_recv(fd, fa->rxbuf, MIP_MSG_MAX, &rx);
+
+		if (n < 0)
+			break;
+		if ((size_t)n > MIP_MSG_MAX) {
+			fa->cnt.discarded++;
+			continue;
+		}
+		fa_input(fa, fa->rxbuf, (size_t)n, &rx, fa_ll_lookup(fa, &rx));
+	}
+}
+
+static void
+fa_pkt_readable(int fd, unsigned what, void *arg)
+{
+	fa_pkt_drain(arg);
+}
+
+static void
+fa_icmp_readable(int fd, unsigned what, void *arg)
+{
+	struct fa *fa = arg;
+
+	for (int i = 0; i < FA_RX_BUDGET; i++) {
+		union {
+			char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+			struct cmsghdr align;
+		} cbuf;
+		struct iovec iov = { .iov_base = fa->rxbuf, .iov_len = 1500 };
+		struct msghdr mh = { .msg_iov = &iov,
+			             .msg_iovlen = 1,
+			             .msg_control = cbuf.buf,
+			             .msg_controllen = sizeof(cbuf.buf) };
+		struct in_pktinfo pi = { 0 };
+		struct in_addr dst;
+		struct cmsghdr *c;
+		ssize_t n = recvmsg(fd, &mh, 0);
+		size_t ihl;
+
+		if (n < 0)
+			return;
+		for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+		ihl = (size_t)(fa->rxbuf[0] & 0xf) * 4;
+		if (n < 20 || ihl < 20 || (size_t)n < ihl) {
+			fa->cnt.solicitations_bad++;
+			continue;
+		}
+		memcpy(&dst, fa->rxbuf + 16, 4);
+		fa_icmp_input(fa, fa->rxbuf + ihl, (size_t)n - ihl, dst, (unsigned)pi.ipi_ifindex);
+	}
+}
+
+void
+fa_input(struct fa *fa, const uint8_t *buf, size_t len, const struct role_rx *rx,
+         const uint8_t *mac)
+{
+	struct fa_if *fi;
+
+	if (len == 0) {
+		fa->cnt.discarded++;
+		return;
+	}
+	switch (buf[0]) {
+	case MIP_MSG_RRQ:
+		fi = fa_if_by_index(fa, rx->ifindex);
+		if (fi == NULL && rx->ifindex == 0)
+			fi = fa_if_by_coa(fa, rx->dst);
+		if (fi == NULL || mac == NULL) {
+			fa->cnt.discarded++;
+			log_rl(&fa->rl, LOG_SS_FA, LOG_NOTICE, "request from %s dropped: %s",
+			       inet_ntoa(rx->src.sin_addr),
+			       fi == NULL ? "not on a foreign agent interface"
+			                  : "link-layer source unknown");
+			return;
+		}
+		fa_rrq_input(fa, fi, buf, len, rx, mac);
+		return;
+	case MIP_MSG_RRP:
+		fa_rrp_input(fa, buf, len, rx);
+		return;
+	default:
+		fa->cnt.discarded++;
+		log_rl(&fa->rl, LOG_SS_FA, LOG_NOTICE, "message type %u from %s dropped", buf[0],
+		       inet_ntoa(rx->src.sin_addr));
+	}
+}
+
+/* --- sockets --- */
+
+static void
+fa_if_close(struct fa_if *fi)
+{
+	fa_adv_fini(fi);
+	ev_io_free(fi->io);
+	fi->io = NULL;
+	if (fi->fd >= 0)
+		close(fi->fd);
+	fi->fd = -1;
+}
+
+static void
+fa_ifs_free(struct fa_if *ifs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fa_if_close(&ifs[i]);
+	free(ifs);
+}
+
+/* Packet socket for UDP port 434 (link-layer sources and sending) and raw ICMP socket. */
+static int
+fa_open_link(struct fa *fa, char *errmsg, size_t errlen)
+{
+	static struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9), /* IP protocol */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 6),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6), /* fragment offset */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2), /* UDP destination port */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MIP_UDP_PORT, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 64),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+	uint32_t filt = ~(1u << ICMP_ROUTERSOLICIT);
+	int one = 1, ttl = 1;
+
+	fa->fd_pkt = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IP));
+	if (fa->fd_pkt < 0 ||
+	    setsockopt(fa->fd_pkt, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
+		snprintf(errmsg, errlen, "packet socket: %s", strerror(errno));
+		return -1;
+	}
+	fa->fd_icmp = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
+	if (fa->fd_icmp < 0 ||
+	    setsockopt(fa->fd_icmp, SOL_RAW, FA_ICMP_FILTER, &filt, sizeof(filt)) < 0 ||
+	    setsockopt(fa->fd_icmp, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
+	    setsockopt(fa->fd_icmp, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
+	    setsockopt(fa->fd_icmp, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) < 0 ||
+	    setsockopt(fa->fd_icmp, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) < 0) {
+		snprintf(errmsg, errlen, "ICMP socket: %s", strerror(errno));
+		return -1;
+	}
+	fa->io_pkt = ev_io_new(fa->env.loop, fa->fd_pkt, EV_READ, fa_pkt_readable, fa);
+	fa->io_icmp = ev_io_new(fa->env.loop, fa->fd_icmp, EV_READ, fa_icmp_readable, fa);
+	if (fa->io_pkt == NULL || fa->io_icmp == NULL) {
+		snprintf(errmsg, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+fa_close_link(struct fa *fa)
+{
+	ev_io_free(fa->io_pkt);
+	ev_io_free(fa->io_icmp);
+	fa->io_pkt = fa->io_icmp = NULL;
+	if (fa->fd_pkt >= 0)
+		close(fa->fd_pkt);
+	if (fa->fd_icmp >= 0)
+		close(fa->fd_icmp);
+	fa->fd_pkt = fa->fd_icmp = -1;
+}
+
+/*
+ * Build the interface array for @cfg: UDP sockets (one per distinct care-of address, none
+ * with hooks or a send hook) and advertisement timers. Sequence numbers continue from the
+ * interface of the same name in @old.
+ */
+static struct fa_if *
+fa_ifs_new(struct fa *fa, const struct fa_config *cfg, const struct fa_if *old, size_t n_old,
+           char *errmsg, size_t errlen)
+{
+	struct fa_if *ifs = calloc(cfg->n_ifs != 0 ? cfg->n_ifs : 1, sizeof(*ifs));
+
+	if (ifs == NULL) {
+		snprintf(errmsg, errlen, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < cfg->n_ifs; i++)
+		ifs[i].fd = -1;
+	for (size_t i = 0; i < cfg->n_ifs; i++) {
+		struct fa_if *fi = &ifs[i];
+		bool shared = false;
+
+		fi->fa = fa;
+		snprintf(fi->name, sizeof(fi->name), "%s", cfg->ifs[i].ifname);
+		fi->coa = cfg->ifs[i].coa;
+		fi->adv_interval_s = cfg->ifs[i].adv_interval_s ? cfg->ifs[i].adv_interval_s : 1;
+		fi->adv_lifetime_s = cfg->ifs[i].adv_lifetime_s;
+		for (size_t j = 0; j < n_old; j++) {
+			if (strcmp(old[j].name, fi->name) == 0) {
+				fi->seq = old[j].seq;
+				fi->last_adv_ms = old[j].last_adv_ms;
+			}
+		}
+		for (size_t j = 0; j < i; j++)
+			shared |= ifs[j].coa.s_addr == fi->coa.s_addr;
+		if (!shared && !fa->use_hooks && fa->env.send == NULL) {
+			fi->fd = role_udp_open(fi->coa, MIP_UDP_PORT, errmsg, errlen);
+			if (fi->fd < 0 || (fi->io = ev_io_new(fa->env.loop, fi->fd, EV_READ,
+			                                      fa_udp_readable, fa)) == NULL) {
+				fa_ifs_free(ifs, cfg->n_ifs);
+				return NULL;
+			}
+		}
+		if (fa_adv_init(fa, fi) < 0) {
+			snprintf(errmsg, errlen, "out of memory");
+			fa_ifs_free(ifs, cfg->n_ifs);
+			return NULL;
+		}
+	}
+	return ifs;
+}
+
+/* --- tunnel back end --- */
+
+static int
+fa_tunnel_open(struct fa *fa, char *errmsg, size_t errlen)
+{
+	struct tun_env tenv = { .loop = fa->env.loop };
+
+	if (fa->hooks.tun_ops != NULL) {
+		fa->tun_ops = fa->hooks.tun_ops;
+		fa->tun = fa->hooks.tun_inst;
+		return 0;
+	}
+	fa->tun_plugin = plugin_load(fa->env.plugin_dir, "tunnel-" FA_TUNNEL_BACKEND,
+	                             PMIP_PLUGIN_TUNNEL, errmsg, errlen);
+	if (fa->tun_plugin == NULL)
+		return -1;
+	fa->tun_ops = plugin_ops(fa->tun_plugin);
+	fa->tun = fa->tun_ops->create(&tenv, errmsg, errlen);
+	if (fa->tun == NULL || (fa->tun_ops->configure != NULL &&
+	                        fa->tun_ops->configure(fa->tun, NULL, errmsg, errlen) < 0))
+		return -1;
+	return 0;
+}
+
+static void
+fa_tunnel_close(struct fa *fa)
+{
+	if (fa->tun_plugin != NULL) {
+		if (fa->tun != NULL)
+			fa->tun_ops->destroy(fa->tun);
+		plugin_unload(fa->tun_plugin);
+	}
+	fa->tun_plugin = NULL;
+	fa->tun_ops = NULL;
+	fa->tun = NULL;
+}
+
+/* --- lifecycle --- */
+
+struct fa *
+fa_start_hooks(const struct role_env *env, const struct fa_config *cfg,
+               const struct fa_hooks *hooks, char *errmsg, size_t errlen)
+{
+	struct fa *fa = calloc(1, sizeof(*fa));
+	static const struct log_ratelimit rl = LOG_RATELIMIT_INIT(10, 10);
+
+	if (fa == NULL) {
+		snprintf(errmsg, errlen, "out of memory");
+		return NULL;
+	}
+	fa->env = *env;
+	fa->cfg = *cfg;
+	fa->cfg.ifs = NULL;
+	fa->rl = rl;
+	fa->fd_pkt = fa->fd_icmp = -1;
+	if (hooks != NULL) {
+		fa->hooks = *hooks;
+		fa->use_hooks = true;
+	}
+	fa->rxbuf = malloc(MIP_MSG_MAX);
+	if (fa->rxbuf == NULL || fa_visitors_init(fa) < 0) {
+		snprintf(errmsg, errlen, "out of memory");
+		goto fail;
+	}
+	if (fa_tunnel_open(fa, errmsg, errlen) < 0)
+		goto fail;
+	if (!fa->use_hooks && env->send == NULL && fa_open_link(fa, errmsg, errlen) < 0)
+		goto fail;
+	fa->ifs = fa_ifs_new(fa, cfg, NULL, 0, errmsg, errlen);
+	if (fa->ifs == NULL)
+		goto fail;
+	fa->n_ifs = cfg->n_ifs;
+	log_info(LOG_SS_FA, "foreign agent started on %zu interface(s)", fa->n_ifs);
+	return fa;
+fail:
+	fa_stop(fa);
+	return NULL;
+}
+
+struct fa *
+fa_start(const struct role_env *env, const struct fa_config *cfg, char *errmsg, size_t errlen)
+{
+	return fa_start_hooks(env, cfg, NULL, errmsg, errlen);
+}
+
+int
+fa_reconfigure(struct fa *fa, const struct fa_config *cfg, char *errmsg, size_t errlen)
+{
+	/* SO_REUSEADDR lets the new sockets bind while the old ones still exist. */
+	struct fa_if *ifs = fa_ifs_new(fa, cfg, fa->ifs, fa->n_ifs, errmsg, errlen);
+
+	if (ifs == NULL)
+		return -1;
+	fa_pending_drop_lookups(fa);
+	fa_ifs_free(fa->ifs, fa->n_ifs);
+	fa->ifs = ifs;
+	fa->n_ifs = cfg->n_ifs;
+	fa->cfg = *cfg;
+	fa->cfg.ifs = NULL;
+	fa_visitors_prune(fa);
+	log_info(LOG_SS_FA, "foreign agent reconfigured: %zu interface(s)", fa->n_ifs);
+	return 0;
+}
+
+void
+fa_set_keystore(struct fa *fa, struct ks_chain *chain)
+{
+	fa_pending_drop_lookups(fa);
+	fa->env.ks_chain = chain;
+}
+
+void
+fa_stop(struct fa *fa)
+{
+	if (fa == NULL)
+		return;
+	fa_pending_free_all(fa);
+	if (fa->vhash != NULL)
+		fa_visitors_fini(fa);
+	fa_ifs_free(fa->ifs, fa->n_ifs);
+	fa_close_link(fa);
+	fa_tunnel_close(fa);
+	free(fa->rxbuf);
+	free(fa);
+}
+
+static void *
+fa_class_start(const struct role_env *env, const void *cfg, char *errmsg, size_t errlen)
+{
+	return fa_start(env, cfg, errmsg, errlen);
+}
+
+static int
+fa_class_reconfigure(void *inst, const void *cfg, char *errmsg, size_t errlen)
+{
+	return fa_reconfigure(inst, cfg, errmsg, errlen);
+}
+
+static void
+fa_class_set_keystore(void *inst, struct ks_chain *chain)
+{
+	fa_set_keystore(inst, chain);
+}
+
+static void
+fa_class_stop(void *inst)
+{
+	fa_stop(inst);
+}
+
+const struct role_class fa_role_class = {
+	.name = "foreign-agent",
+	.start = fa_class_start,
+	.reconfigure = fa_class_reconfigure,
+	.set_keystore = fa_class_set_keystore,
+	.stop = fa_class_stop,
+};

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fa_int.h - foreign agent internals shared by fa.c, fa_adv.c, fa_relay.c, fa_visitor.c.
+ *
+ * Objects and their owners:
+ *
+ *   struct fa ----+-- ifs[]        FA interfaces: care-of address, advertisement timer and
+ *                 |                sequence number, UDP socket of the care-of address
+ *                 +-- pending      struct fa_pending per request between its arrival and
+ *                 |                the home agent's reply (or the timeout), hashed by the
+ *                 |                low 32 bits of the Identification
+ *                 +-- visitor      struct fa_visitor per registered mobile node: hash by
+ *                 |   hash/tree    home address for lookups, AVL tree for ordered walks
+ *                 +-- heap         visitors with a finite lifetime by expiry time; one ev
+ *                 |                timer is armed for the earliest
+ *                 +-- tuns         struct fa_tun per (care-of address, home agent,
+ *                                  encapsulation), shared by the visitors that use it
+ */
+#ifndef PMIP_FA_INT_H
+#define PMIP_FA_INT_H
+
+#include <net/if.h>
+#include <syslog.h>
+
+#include "ev.h"
+#include "fa.h"
+#include "keystore.h"
+#include "log.h"
+#include "mip_msg.h"
+#include "tunnel.h"
+
+#define FA_PENDING_MAX     4096 /* pending registrations; more are denied with 66 */
+#define FA_PENDING_BUCKETS 512
+#define FA_LIFETIME_INF    0xffff
+#define FA_EXPIRY_NEVER    UINT64_MAX
+#define FA_SOL_MIN_GAP_MS  1000 /* at most one solicited advertisement per second */
+#define FA_LL_CACHE        256  /* link-layer observations kept */
+
+struct fa;
+
+/** struct fa_if - one FA interface. */
+struct fa_if {
+	struct fa *fa;
+	char name[IF_NAMESIZE];
+	unsigned ifindex; /* 0 while the interface does not exist */
+	struct in_addr coa;
+	uint16_t adv_interval_s;
+	uint16_t adv_lifetime_s;
+	uint16_t seq;         /* sequence number of the next advertisement */
+	uint64_t last_adv_ms; /* monotonic time of the last advertisement, 0 for none */
+	struct ev_timer *adv_timer;
+	int fd; /* UDP socket on coa:434, -1 when none (shared care-of address) */
+	struct ev_io *io;
+};
+
+/** struct fa_pending - a registration request between arrival and answer. */
+struct fa_pending {
+	struct fa_pending *hnext;
+	struct fa *fa;
+	enum fa_pending_state state;
+	struct ks_handle *ksh;  /* the lookup in flight, NULL otherwise */
+	struct mip_sa *mnfa;    /* MN-FA association (a reference), NULL when none */
+	struct mip_sa *faha;    /* FA-HA association (a reference), NULL when none */
+	struct ev_timer *timer; /* registration timeout once relayed */
+	struct role_rx rx;      /* addressing of the request */
+	struct in_addr local;   /* our address to answer the mobile node from */
+	unsigned ifindex;       /* FA interface of the request */
+	uint8_t mac[FA_MAC_LEN];
+	struct in_addr hoa, ha, coa;
+	uint64_t id;
+	uint16_t lifetime;
+	uint8_t flags;
+	char nai[SA_NAI_MAX + 1];
+	size_t len;
+	uint8_t *buf; /* the request as received; freed once relayed */
+};
+
+/** struct fa_tun - a tunnel between a care-of address and a home agent. */
+struct fa_tun {
+	struct fa_tun *next;
+	struct in_addr coa, ha;
+	enum tun_encap encap;
+	uint32_t id;
+	uint32_t refcnt;
+};
+
+/** struct fa_visitor - a registered mobile node. */
+struct fa_visitor {
+	struct fa_visitor *hnext;        /* hash chain */
+	struct fa_visitor *left, *right; /* AVL tree by home address */
+	struct fa_tun *tun;              /* NULL without delivery */
+	char *nai;                       /* NULL without NAI */
+	struct in_addr hoa, ha, coa, src;
+	uint64_t id;
+	uint64_t expiry_ms; /* monotonic, FA_EXPIRY_NEVER for infinite */
+	uint32_t heap_idx;  /* UINT32_MAX when not in the heap */
+	unsigned ifindex;
+	char ifname[IF_NAMESIZE];
+	uint8_t mac[FA_MAC_LEN];
+	uint16_t src_port;
+	uint16_t lifetime;
+	uint8_t flags;
+	uint8_t height;
+	bool delivery; /* the link route for the home address is installed */
+	bool reverse;  /* the reverse-tunnel entry is installed */
+};
+
+/** struct fa_ll_obs - link-layer source of a frame to UDP port 434 (packet socket). */
+struct fa_ll_obs {
+	unsigned ifindex;
+	struct in_addr src;
+	uint16_t port;
+	uint8_t mac[FA_MAC_LEN];
+};
+
+/** struct fa - a running foreign agent. */
+struct fa {
+	struct role_env env;
+	struct fa_config cfg; /* cfg.ifs is NULL: the interfaces live in ifs[] */
+	struct fa_hooks hooks;
+	bool use_hooks;
+	struct fa_if *ifs;
+	size_t n_ifs;
+	struct pmip_plugin *tun_plugin;
+	const struct tun_ops *tun_ops;
+	void *tun;
+	struct fa_counters cnt;
+	struct log_ratelimit rl;
+
+	struct fa_pending *pending[FA_PENDING_BUCKETS];
+	size_t n_pending;
+
+	struct fa_visitor **vhash;
+	size_t vhash_size, n_visitors;
+	struct fa_visitor *vroot;
+	struct fa_visitor **heap;
+	size_t heap_len, heap_cap;
+	struct ev_timer *expiry;
+	struct fa_tun *tuns;
+
+	int fd_pkt, fd_icmp; /* -1 when closed */
+	struct ev_io *io_pkt, *io_icmp;
+	struct fa_ll_obs ll_cache[FA_LL_CACHE];
+	uint8_t *rxbuf;
+};
+
+/* fa.c */
+
+/** fa_if_by_index - FA interface with index @ifindex (non-zero), or NULL. */
+struct fa_if *fa_if_by_index(struct fa *fa, unsigned ifindex);
+/** fa_if_by_coa - first FA interface with care-of address @coa, or NULL. */
+struct fa_if *fa_if_by_coa(struct fa *fa, struct in_addr coa);
+/** fa_if_resolve - refresh @fi->ifindex from its name; returns it (0 if absent). */
+unsigned fa_if_resolve(struct fa *fa, struct fa_if *fi);
+/**
+ * fa_send_mn - send @buf to a mobile node at @mac on @ifindex, from @from:434 to @to.
+ * Return: 0 or a negative errno (counted in send_errors).
+ */
+int fa_send_mn(struct fa *fa, unsigned ifindex, const uint8_t *mac, struct in_addr from,
+               const struct sockaddr_in *to, const uint8_t *buf, size_t len);
+/**
+ * fa_send_ha - send @buf from @from:434 to home agent @to:434.
+ * Return: 0 or a negative errno (counted in send_errors).
+ */
+int fa_send_ha(struct fa *fa, struct in_addr from, struct in_addr to, const uint8_t *buf,
+               size_t len);
+/**
+ * fa_send_adv - send ICMP message @icmp on @fi from its care-of address to @to, TTL 1.
+ * Return: 0 or a negative errno.
+ */
+int fa_send_adv(struct fa *fa, struct fa_if *fi, struct in_addr to, const uint8_t *icmp,
+                size_t len);
+
+/* fa_adv.c */
+
+/** fa_adv_init - create the advertisement timer of @fi and schedule its first one. */
+int fa_adv_init(struct fa *fa, struct fa_if *fi);
+/** fa_adv_fini - free the advertisement timer of @fi. */
+void fa_adv_fini(struct fa_if *fi);
+
+/* fa_relay.c */
+
+/** fa_rrq_input - a Registration Request from a mobile node on FA interface @fi. */
+void fa_rrq_input(struct fa *fa, struct fa_if *fi, const uint8_t *buf, size_t len,
+                  const struct role_rx *rx, const uint8_t *mac);
+/** fa_rrp_input - a Registration Reply from a home agent. */
+void fa_rrp_input(struct fa *fa, const uint8_t *buf, size_t len, const struct role_rx *rx);
+/** fa_pending_drop_lookups - drop every request still waiting for the key store. */
+void fa_pending_drop_lookups(struct fa *fa);
+/** fa_pending_free_all - drop every pending request without answering it. */
+void fa_pending_free_all(struct fa *fa);
+
+/* fa_visitor.c */
+
+/** fa_visitors_init - allocate the visitor table of @fa; 0 or -ENOMEM. */
+int fa_visitors_init(struct fa *fa);
+/** fa_visitors_fini - remove every visitor with its forwarding state and free the table. */
+void fa_visitors_fini(struct fa *fa);
+/** fa_visitor_find - visitor with home address @hoa, or NULL. */
+struct fa_visitor *fa_visitor_find(const struct fa *fa, struct in_addr hoa);
+/**
+ * fa_visitor_accept - the home agent accepted the registration of @p with reply @r:
+ * create or update the visitor for @r->hoa and its forwarding state, or remove it for a
+ * deregistration (@r->lifetime 0).
+ * Return: 0, or a negative errno (-EOPNOTSUPP: encapsulation unavailable, -ENOSPC:
+ * visitor limit reached); the visitor is then not kept.
+ */
+int fa_visitor_accept(struct fa *fa, const struct fa_pending *p, const struct mip_rrp *r);
+/** fa_visitor_remove - remove @v with its delivery route and reverse tunnel. */
+void fa_visitor_remove(struct fa *fa, struct fa_visitor *v);
+/** fa_visitors_prune - remove visitors whose interface is no longer an FA interface. */
+void fa_visitors_prune(struct fa *fa);
+
+#endif /* PMIP_FA_INT_H */
