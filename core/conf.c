@@ -12,7 +12,8 @@
 #include "engine.h"
 
 /* Leaves whose values are secrets: never printed, never echoed in errors. */
-static const char *const conf_secret_leaves[] = { "key-hex", "key-ascii", "group-key", NULL };
+static const char *const conf_secret_leaves[] = { "key-hex", "key-ascii",     "group-key",
+	                                          "secret",  "user-password", NULL };
 
 static bool
 conf_is_secret(const char *name, size_t len)

@@ -157,6 +157,9 @@ struct aap_config {
  * @ifaces: /pmip/interface entries.
  * @ha, @fa, @proxy, @aap: role configs, NULL when the role is off.
  */
+struct fa;
+struct ha;
+
 struct pmip_engine {
 	struct ev_loop *loop;
 	struct ly_ctx *ly_ctx;
@@ -175,6 +178,8 @@ struct pmip_engine {
 	struct fa_config *fa;
 	struct proxy_config *proxy;
 	struct aap_config *aap;
+	struct ha *ha_inst; /* running home agent; NULL when off or in check mode */
+	struct fa *fa_inst; /* running foreign agent; NULL when off or in check mode */
 };
 
 /**

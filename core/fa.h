@@ -218,7 +218,10 @@ struct fa_pending_info {
 	char nai[256];
 };
 
-/** fa_pending_count - number of pending registrations. */
+/**
+ * fa_pending_count - number of pending registrations.
+ * @fa: foreign agent.
+ */
 size_t fa_pending_count(const struct fa *fa);
 
 /**
@@ -286,7 +289,10 @@ struct fa_visitor_info {
 	char nai[256];
 };
 
-/** fa_visitor_count - number of visitors. */
+/**
+ * fa_visitor_count - number of visitors.
+ * @fa: foreign agent.
+ */
 size_t fa_visitor_count(const struct fa *fa);
 
 /**

@@ -33,6 +33,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,63 +88,39 @@ fa_pending_free(struct fa *fa, struct fa_pending *p)
 	free(p);
 }
 
-/* Count a denial by its code. */
+/* Counter of each denial code the foreign agent sends; others count as unspecified. */
+#define FA_CNT(m) offsetof(struct fa_counters, m)
+static const struct {
+	uint8_t code;
+	size_t off;
+} fa_denial_counters[] = {
+	{ MIP_CODE_FA_ADMIN_PROHIBITED, FA_CNT(adm_prohibited) },
+	{ MIP_CODE_FA_NO_RESOURCES, FA_CNT(insufficient_resource) },
+	{ MIP_CODE_FA_MN_AUTH_FAILED, FA_CNT(mn_authentication_failure) },
+	{ MIP_CODE_FA_HA_AUTH_FAILED, FA_CNT(ha_authentication_failure) },
+	{ MIP_CODE_FA_LIFETIME_TOO_LONG, FA_CNT(reg_lifetime_too_long) },
+	{ MIP_CODE_FA_BAD_REQUEST, FA_CNT(poorly_formed_requests) },
+	{ MIP_CODE_FA_BAD_REPLY, FA_CNT(poorly_formed_replies) },
+	{ MIP_CODE_FA_ENCAP_UNAVAIL, FA_CNT(encapsulation_unavailable) },
+	{ MIP_CODE_FA_RT_UNAVAIL, FA_CNT(reverse_tunnel_unavailable) },
+	{ MIP_CODE_FA_RT_MANDATORY, FA_CNT(reverse_tunnel_mandatory) },
+	{ MIP_CODE_FA_INVALID_COA, FA_CNT(invalid_care_of_address) },
+	{ MIP_CODE_FA_REG_TIMEOUT, FA_CNT(registration_timeout) },
+	{ MIP_CODE_FA_DELIVERY_STYLE, FA_CNT(delivery_style_unsupported) },
+	{ MIP_CODE_FA_HA_UNREACH, FA_CNT(ha_unreachable) },
+	{ MIP_CODE_FA_CVSE_FROM_MN, FA_CNT(cvse_from_mn) },
+	{ MIP_CODE_FA_CVSE_FROM_HA, FA_CNT(cvse_from_ha) },
+};
+
 static void
 fa_count_denial(struct fa *fa, uint8_t code)
 {
-	switch (code) {
-	case MIP_CODE_FA_ADMIN_PROHIBITED:
-		fa->cnt.adm_prohibited++;
-		break;
-	case MIP_CODE_FA_NO_RESOURCES:
-		fa->cnt.insufficient_resource++;
-		break;
-	case MIP_CODE_FA_MN_AUTH_FAILED:
-		fa->cnt.mn_authentication_failure++;
-		break;
-	case MIP_CODE_FA_HA_AUTH_FAILED:
-		fa->cnt.ha_authentication_failure++;
-		break;
-	case MIP_CODE_FA_LIFETIME_TOO_LONG:
-		fa->cnt.reg_lifetime_too_long++;
-		break;
-	case MIP_CODE_FA_BAD_REQUEST:
-		fa->cnt.poorly_formed_requests++;
-		break;
-	case MIP_CODE_FA_BAD_REPLY:
-		fa->cnt.poorly_formed_replies++;
-		break;
-	case MIP_CODE_FA_ENCAP_UNAVAIL:
-		fa->cnt.encapsulation_unavailable++;
-		break;
-	case MIP_CODE_FA_RT_UNAVAIL:
-		fa->cnt.reverse_tunnel_unavailable++;
-		break;
-	case MIP_CODE_FA_RT_MANDATORY:
-		fa->cnt.reverse_tunnel_mandatory++;
-		break;
-	case MIP_CODE_FA_INVALID_COA:
-		fa->cnt.invalid_care_of_address++;
-		break;
-	case MIP_CODE_FA_REG_TIMEOUT:
-		fa->cnt.registration_timeout++;
-		break;
-	case MIP_CODE_FA_DELIVERY_STYLE:
-		fa->cnt.delivery_style_unsupported++;
-		break;
-	case MIP_CODE_FA_HA_UNREACH:
-		fa->cnt.ha_unreachable++;
-		break;
-	case MIP_CODE_FA_CVSE_FROM_MN:
-		fa->cnt.cvse_from_mn++;
-		break;
-	case MIP_CODE_FA_CVSE_FROM_HA:
-		fa->cnt.cvse_from_ha++;
-		break;
-	default:
-		fa->cnt.reason_unspecified++;
-		break;
-	}
+	size_t off = FA_CNT(reason_unspecified);
+
+	for (size_t i = 0; i < sizeof(fa_denial_counters) / sizeof(fa_denial_counters[0]); i++)
+		if (fa_denial_counters[i].code == code)
+			off = fa_denial_counters[i].off;
+	(*(uint64_t *)((char *)&fa->cnt + off))++;
 }
 
 /* Send @buf to the mobile node of @p (its address and port, its link-layer address). */

@@ -98,7 +98,10 @@ void ha_input(struct ha *ha, const uint8_t *buf, size_t len, const struct role_r
  */
 void ha_get_counters(const struct ha *ha, struct ha_counters *out);
 
-/** ha_pending_count - number of requests waiting for the key store. */
+/**
+ * ha_pending_count - number of requests waiting for the key store.
+ * @ha: home agent.
+ */
 size_t ha_pending_count(const struct ha *ha);
 
 /* --- security violations (RFC 2006 mipSecViolationTable) --- */
@@ -134,7 +137,13 @@ struct ha_secviol {
 	enum ha_secviol_reason reason;
 };
 
-/** ha_secviol_reason_name - "no-security-association", "bad-authenticator", ... */
+/**
+ * ha_secviol_reason_name - stable name of a violation reason.
+ * @r: reason.
+ *
+ * Return: "no-security-association", "bad-authenticator", "bad-identifier", "bad-spi",
+ * "missing-security-extension", "other", or "unknown". Never NULL.
+ */
 const char *ha_secviol_reason_name(enum ha_secviol_reason r);
 
 /**
@@ -173,10 +182,16 @@ struct ha_binding_info {
 	char nai[256];
 };
 
-/** ha_binding_count - number of bindings (care-of addresses over all mobile nodes). */
+/**
+ * ha_binding_count - number of bindings (care-of addresses over all mobile nodes).
+ * @ha: home agent.
+ */
 size_t ha_binding_count(const struct ha *ha);
 
-/** ha_mn_count - number of mobile nodes with at least one binding. */
+/**
+ * ha_mn_count - number of mobile nodes with at least one binding.
+ * @ha: home agent.
+ */
 size_t ha_mn_count(const struct ha *ha);
 
 /**

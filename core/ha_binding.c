@@ -282,9 +282,9 @@ ha_expiry_fire(void *arg)
 		struct ha_bind *b = ha->heap[0];
 
 		ha->cnt.bindings_expired++;
-		log_info(LOG_SS_HA, "binding %s via %s expired",
-		         inet_ntop(AF_INET, &b->mn->hoa, a, sizeof(a)),
-		         inet_ntop(AF_INET, &b->coa, c, sizeof(c)));
+		log_debug(LOG_SS_HA, "binding %s via %s expired",
+		          inet_ntop(AF_INET, &b->mn->hoa, a, sizeof(a)),
+		          inet_ntop(AF_INET, &b->coa, c, sizeof(c)));
 		ha_binding_remove(ha, b);
 	}
 	ha_heap_rearm(ha);

@@ -30,7 +30,7 @@
 #include "plugin.h"
 #include "tunnel.h"
 
-#define HA_PENDING_MAX     1024 /* requests awaiting the key store */
+#define HA_PENDING_MAX     4096 /* requests awaiting the key store */
 #define HA_PENDING_BUCKETS 256
 #define HA_LIFETIME_INF    0xffff
 #define HA_EXPIRY_NEVER    UINT64_MAX

@@ -557,10 +557,10 @@ ha_decide(struct ha_req *r)
 		lifetime = q->lifetime < ha->cfg.max_lifetime ? q->lifetime : ha->cfg.max_lifetime;
 		code = ha_apply(r, lifetime, net);
 		if (mip_code_is_success(code)) {
-			log_info(LOG_SS_HA, "%s %s via %s, lifetime %u",
-			         q->lifetime != 0 ? "registered" : "deregistered",
-			         inet_ntop(AF_INET, &q->hoa, a, sizeof(a)), inet_ntoa(q->coa),
-			         lifetime);
+			log_debug(LOG_SS_HA, "%s %s via %s, lifetime %u",
+			          q->lifetime != 0 ? "registered" : "deregistered",
+			          inet_ntop(AF_INET, &q->hoa, a, sizeof(a)), inet_ntoa(q->coa),
+			          lifetime);
 			ha_req_answer(r, code, q->lifetime != 0 ? lifetime : 0, &reply_id);
 			return;
 		}

@@ -57,9 +57,10 @@ nb_pmip_init(struct pmip_engine *e)
 void
 nb_pmip_fini(struct pmip_engine *e)
 {
+	/* Roles first: they cancel their lookups on the key-store chain. */
+	nb_pmip_roles_fini(e);
 	ks_chain_free(e->ks_chain);
 	e->ks_chain = NULL;
-	nb_pmip_roles_fini(e);
 	sa_table_free(e->sa_table);
 	e->sa_table = NULL;
 	free(e->plugin_dir);

@@ -12,6 +12,8 @@
 #include <libyang/libyang.h>
 
 #include "engine.h"
+#include "fa.h"
+#include "ha.h"
 #include "keystore.h"
 #include "plugin.h"
 #include "log.h"
@@ -156,6 +158,10 @@ nb_pmip_key_store(struct nb_cb_args *args)
 
 	if (args->op == NB_OP_DESTROY) {
 		if (args->event == NB_EV_APPLY) {
+			if (e->ha_inst != NULL)
+				ha_set_keystore(e->ha_inst, NULL);
+			if (e->fa_inst != NULL)
+				fa_set_keystore(e->fa_inst, NULL);
 			ks_chain_free(e->ks_chain);
 			e->ks_chain = NULL;
 		}
@@ -186,11 +192,29 @@ nb_pmip_key_store(struct nb_cb_args *args)
 			nb_errorf(args, NULL, "key-store-failed", "%s", errmsg);
 			return -1;
 		}
+		/* A store's own settings live in key-store/<store name>. */
+		for (size_t i = 0; i < n; i++) {
+			const struct lyd_node *cfg = NULL;
+
+			if (args->dnode != NULL)
+				cfg = nb_pmip_node(args->dnode, names[i]);
+			if (ks_chain_configure(*args->resource, names[i], cfg, errmsg,
+			                       sizeof(errmsg)) != 0) {
+				nb_errorf(args, cfg, "key-store-failed", "%s", errmsg);
+				ks_chain_free(*args->resource);
+				*args->resource = NULL;
+				return -1;
+			}
+		}
 		return 0;
 	case NB_EV_ABORT:
 		ks_chain_free(*args->resource);
 		return 0;
 	case NB_EV_APPLY:
+		if (e->ha_inst != NULL)
+			ha_set_keystore(e->ha_inst, *args->resource);
+		if (e->fa_inst != NULL)
+			fa_set_keystore(e->fa_inst, *args->resource);
 		ks_chain_free(e->ks_chain);
 		e->ks_chain = *args->resource;
 		log_info(LOG_SS_CONFIG, "key-store: %zu store(s), first \"%s\"", n, names[0]);

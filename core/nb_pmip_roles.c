@@ -16,6 +16,8 @@
 
 #include "engine.h"
 #include "log.h"
+#include "fa.h"
+#include "ha.h"
 #include "nb_pmip.h"
 
 /* Number of children of @d named @name. */
@@ -252,19 +254,82 @@ nb_pmip_aap_parse(const struct lyd_node *d)
 
 struct nb_pmip_role {
 	const char *name;
-	size_t slot; /* offset of the config pointer in struct pmip_engine */
+	size_t slot;                  /* offset of the config pointer in struct pmip_engine */
+	size_t inst_slot;             /* offset of the running instance pointer */
+	const struct role_class *cls; /* NULL: the role does not run yet */
 	int (*validate)(struct nb_cb_args *args);
 	void *(*parse)(const struct lyd_node *d);
 	void (*free)(void *cfg);
 };
 
+/* What PREPARE hands to APPLY or ABORT: the parsed config and, for a role
+ * that was off, the instance already started (so a bind failure aborts the
+ * whole transaction instead of leaving a configured role that does not run). */
+struct nb_pmip_role_res {
+	void *cfg;
+	void *inst;
+};
+
+static struct role_env
+nb_pmip_role_env(const struct pmip_engine *e, const struct lyd_node *dnode)
+{
+	struct role_env env = { .loop = e->loop,
+		                .ks_chain = e->ks_chain,
+		                .plugin_dir = engine_plugin_dir(e, dnode) };
+	return env;
+}
+
+static int
+nb_pmip_role_prepare(struct nb_cb_args *args, const struct nb_pmip_role *r)
+{
+	struct pmip_engine *e = args->engine;
+	void **inst = (void **)((char *)e + r->inst_slot);
+	struct nb_pmip_role_res *res = calloc(1, sizeof(*res));
+	char err[256] = "";
+
+	if (res == NULL || (res->cfg = r->parse(args->dnode)) == NULL) {
+		free(res);
+		nb_errorf(args, NULL, "resource-denied", "out of memory");
+		return -1;
+	}
+	if (r->cls != NULL && e->loop != NULL && *inst == NULL) {
+		struct role_env env = nb_pmip_role_env(e, args->dnode);
+
+		res->inst = r->cls->start(&env, res->cfg, err, sizeof(err));
+		if (res->inst == NULL) {
+			nb_errorf(args, NULL, "role-start-failed", "%s: %s", r->name, err);
+			r->free(res->cfg);
+			free(res);
+			return -1;
+		}
+	}
+	*args->resource = res;
+	return 0;
+}
+
+static void
+nb_pmip_role_stop(struct pmip_engine *e, const struct nb_pmip_role *r)
+{
+	void **inst = (void **)((char *)e + r->inst_slot);
+
+	if (r->cls != NULL && *inst != NULL) {
+		r->cls->stop(*inst);
+		*inst = NULL;
+	}
+}
+
 static int
 nb_pmip_role(struct nb_cb_args *args, const struct nb_pmip_role *r)
 {
-	void **slot = (void **)((char *)args->engine + r->slot);
+	struct pmip_engine *e = args->engine;
+	void **slot = (void **)((char *)e + r->slot);
+	void **inst = (void **)((char *)e + r->inst_slot);
+	struct nb_pmip_role_res *res;
+	char err[256] = "";
 
 	if (args->op == NB_OP_DESTROY) {
 		if (args->event == NB_EV_APPLY) {
+			nb_pmip_role_stop(e, r);
 			r->free(*slot);
 			*slot = NULL;
 			log_info(LOG_SS_CONFIG, "%s: disabled", r->name);
@@ -275,18 +340,30 @@ nb_pmip_role(struct nb_cb_args *args, const struct nb_pmip_role *r)
 	case NB_EV_VALIDATE:
 		return r->validate != NULL ? r->validate(args) : 0;
 	case NB_EV_PREPARE:
-		*args->resource = r->parse(args->dnode);
-		if (*args->resource == NULL) {
-			nb_errorf(args, NULL, "resource-denied", "out of memory");
-			return -1;
-		}
-		return 0;
+		return nb_pmip_role_prepare(args, r);
 	case NB_EV_ABORT:
-		r->free(*args->resource);
+		res = *args->resource;
+		if (res->inst != NULL)
+			r->cls->stop(res->inst);
+		r->free(res->cfg);
+		free(res);
 		return 0;
 	case NB_EV_APPLY:
+		res = *args->resource;
+		if (res->inst != NULL) {
+			/* Started in PREPARE, when the chain of this same commit
+			 * might not be applied yet: hand it the current one. */
+			*inst = res->inst;
+			if (r->cls->set_keystore != NULL)
+				r->cls->set_keystore(*inst, e->ks_chain);
+		} else if (r->cls != NULL && *inst != NULL &&
+		           r->cls->reconfigure(*inst, res->cfg, err, sizeof(err)) < 0) {
+			/* APPLY cannot fail: the role keeps its old settings. */
+			log_errx(LOG_SS_CONFIG, "%s: new settings not applied: %s", r->name, err);
+		}
 		r->free(*slot);
-		*slot = *args->resource;
+		*slot = res->cfg;
+		free(res);
 		log_info(LOG_SS_CONFIG, "%s: configured", r->name);
 		return 0;
 	}
@@ -294,17 +371,40 @@ nb_pmip_role(struct nb_cb_args *args, const struct nb_pmip_role *r)
 }
 
 static const struct nb_pmip_role nb_pmip_ha_role = {
-	"home-agent",    offsetof(struct pmip_engine, ha), nb_pmip_ha_validate, nb_pmip_ha_parse,
+	"home-agent",
+	offsetof(struct pmip_engine, ha),
+	offsetof(struct pmip_engine, ha_inst),
+	&ha_role_class,
+	nb_pmip_ha_validate,
+	nb_pmip_ha_parse,
 	nb_pmip_ha_free,
 };
 static const struct nb_pmip_role nb_pmip_fa_role = {
-	"foreign-agent", offsetof(struct pmip_engine, fa), NULL, nb_pmip_fa_parse, nb_pmip_fa_free,
+	"foreign-agent",
+	offsetof(struct pmip_engine, fa),
+	offsetof(struct pmip_engine, fa_inst),
+	&fa_role_class,
+	NULL,
+	nb_pmip_fa_parse,
+	nb_pmip_fa_free,
 };
 static const struct nb_pmip_role nb_pmip_proxy_role = {
-	"proxy", offsetof(struct pmip_engine, proxy), NULL, nb_pmip_proxy_parse, nb_pmip_proxy_free,
+	"proxy",
+	offsetof(struct pmip_engine, proxy),
+	0,
+	NULL,
+	NULL,
+	nb_pmip_proxy_parse,
+	nb_pmip_proxy_free,
 };
 static const struct nb_pmip_role nb_pmip_aap_role = {
-	"aap", offsetof(struct pmip_engine, aap), NULL, nb_pmip_aap_parse, nb_pmip_aap_free,
+	"aap",
+	offsetof(struct pmip_engine, aap),
+	0,
+	NULL,
+	NULL,
+	nb_pmip_aap_parse,
+	nb_pmip_aap_free,
 };
 
 /*
@@ -424,6 +524,8 @@ nb_pmip_interface(struct nb_cb_args *args)
 void
 nb_pmip_roles_fini(struct pmip_engine *e)
 {
+	nb_pmip_role_stop(e, &nb_pmip_ha_role);
+	nb_pmip_role_stop(e, &nb_pmip_fa_role);
 	while (e->ifaces != NULL) {
 		struct pmip_iface *i = e->ifaces;
 

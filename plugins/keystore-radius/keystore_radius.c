@@ -286,13 +286,13 @@ ksr_accept_entry(const struct ksr_req *r, const struct radius_reply *rep)
 	                         RADIUS_SA_MAX, &framed, &bad, errmsg, sizeof(errmsg));
 	if (bad > 0)
 		log_rl(&ksr_rl, LOG_SS_RADIUS, LOG_WARNING,
-		       "radius: %u unusable SA attribute(s) for \"%s\": %s", bad, r->user, errmsg);
+		       "%u unusable SA attribute(s) for \"%s\": %s", bad, r->user, errmsg);
 	for (size_t i = 0; i < n; i++) {
 		struct mip_sa *sa = ksr_make_sa(r, &sp[i], framed);
 
 		if (sa != NULL) {
 			e->sa[e->n++] = sa;
-			log_info(LOG_SS_RADIUS, "radius: SA for \"%s\": spi 0x%x algorithm %s (%s)",
+			log_info(LOG_SS_RADIUS, "SA for \"%s\": spi 0x%x algorithm %s (%s)",
 			         r->user, sa->spi, mip_auth_alg_name(sa->alg),
 			         sp[i].origin == RADIUS_SA_CISCO ? "cisco-avpair" : "3gpp2");
 		}
@@ -323,10 +323,9 @@ ksr_radius_done(enum radius_result res, const struct radius_reply *rep, void *ar
 			snprintf(e->user, sizeof(e->user), "%s", r->user);
 		}
 		kres = KS_REJECTED;
-		log_info(LOG_SS_RADIUS, "radius: \"%s\" rejected", r->user);
+		log_info(LOG_SS_RADIUS, "\"%s\" rejected", r->user);
 	} else {
-		log_rl(&ksr_rl, LOG_SS_RADIUS, LOG_WARNING, "radius: no answer for \"%s\"",
-		       r->user);
+		log_rl(&ksr_rl, LOG_SS_RADIUS, LOG_WARNING, "no answer for \"%s\"", r->user);
 	}
 	if (sa != NULL)
 		mip_sa_ref(sa);
@@ -374,8 +373,7 @@ ksr_lookup(void *inst, const struct ks_query *q, ks_done_fn done, void *arg, uin
 		rc = radius_client_access_request(k->client, r->user, ksr_radius_done, r, &r->rid);
 		if (rc != 0) {
 			log_rl(&ksr_rl, LOG_SS_RADIUS, LOG_WARNING,
-			       "radius: cannot send a request for \"%s\": %s", r->user,
-			       strerror(-rc));
+			       "cannot send a request for \"%s\": %s", r->user, strerror(-rc));
 			rc = ksr_defer(k, r, KS_ERROR, NULL);
 		}
 	}
@@ -550,8 +548,9 @@ ksr_configure(void *inst, const struct lyd_node *cfg, char *errmsg, size_t errle
 		k->cache_life_s = life;
 		k->neg_life_s = neg;
 		ksr_cache_clear(k);
-		log_info(LOG_SS_RADIUS, "radius: %zu server(s), cache %u s, negative cache %u s",
-		         c->nsrv, life, neg);
+		log_info(LOG_SS_RADIUS,
+		         "configured: %zu server(s), cache %u s, negative cache %u s", c->nsrv,
+		         life, neg);
 		rc = 0;
 	}
 	OPENSSL_cleanse(c, sizeof(*c));
@@ -596,8 +595,7 @@ ksr_destroy(void *inst)
 		r->res = KS_ERROR;
 		r->deferred = true;
 		if (ev_defer(k->env->loop, ksr_deferred, r) != 0) {
-			log_errx(LOG_SS_RADIUS,
-			         "radius: lookup dropped at shutdown: out of memory");
+			log_errx(LOG_SS_RADIUS, "lookup dropped at shutdown: out of memory");
 			free(r);
 		}
 	}

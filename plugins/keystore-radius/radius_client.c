@@ -263,7 +263,7 @@ rc_send_to(struct rc_req *r, size_t si)
 	r->tries = 1;
 	c->cnt.requests++;
 	if (send(s->fd, r->msg.buf, r->msg.len, 0) < 0)
-		log_rl(&rc_rl, LOG_SS_RADIUS, LOG_WARNING, "radius server %s: send: %s", s->name,
+		log_rl(&rc_rl, LOG_SS_RADIUS, LOG_WARNING, "server %s: send: %s", s->name,
 		       strerror(errno));
 	ev_timer_arm(r->timer, s->cfg.timeout_ms);
 	return 0;
@@ -308,24 +308,23 @@ rc_timer(void *arg)
 	if (r->tries <= s->cfg.retries) {
 		r->tries++;
 		c->cnt.retransmissions++;
-		log_debug(LOG_SS_RADIUS, "radius server %s: retransmit id %u (try %u)", s->name,
+		log_debug(LOG_SS_RADIUS, "server %s: retransmit id %u (try %u)", s->name,
 		          r->msg.buf[1], r->tries);
 		if (send(s->fd, r->msg.buf, r->msg.len, 0) < 0)
-			log_rl(&rc_rl, LOG_SS_RADIUS, LOG_WARNING, "radius server %s: send: %s",
-			       s->name, strerror(errno));
+			log_rl(&rc_rl, LOG_SS_RADIUS, LOG_WARNING, "server %s: send: %s", s->name,
+			       strerror(errno));
 		ev_timer_arm(r->timer, s->cfg.timeout_ms);
 		return;
 	}
 	rc_req_release(r);
 	if (c->cfg.dead_time_s > 0 && rc_alive(s, ev_now_ms())) {
 		s->dead_until_ms = ev_now_ms() + (uint64_t)c->cfg.dead_time_s * 1000;
-		log_warnx(LOG_SS_RADIUS, "radius server %s: no answer, marked dead for %u s",
-		          s->name, c->cfg.dead_time_s);
+		log_warnx(LOG_SS_RADIUS, "server %s: no answer, marked dead for %u s", s->name,
+		          c->cfg.dead_time_s);
 	}
 	for (next = rc_next_live(c, r->si + 1); next >= 0; next = rc_next_live(c, next + 1)) {
 		c->cnt.failovers++;
-		log_info(LOG_SS_RADIUS, "radius: failing over from %s to %s", s->name,
-		         c->srv[next].name);
+		log_info(LOG_SS_RADIUS, "failing over from %s to %s", s->name, c->srv[next].name);
 		if (rc_send_to(r, (size_t)next) == 0)
 			return;
 	}
@@ -405,7 +404,7 @@ rc_input(struct rc_server *s, const uint8_t *buf, size_t n)
 	len = radius_msg_check(buf, n);
 	if (len < 0) {
 		c->cnt.malformed++;
-		log_rl(&rc_rl, LOG_SS_RADIUS, LOG_NOTICE, "radius server %s: dropped: %s", s->name,
+		log_rl(&rc_rl, LOG_SS_RADIUS, LOG_NOTICE, "server %s: dropped: %s", s->name,
 		       radius_strerror(len));
 		return;
 	}
@@ -413,14 +412,14 @@ rc_input(struct rc_server *s, const uint8_t *buf, size_t n)
 	if (code != RADIUS_ACCESS_ACCEPT && code != RADIUS_ACCESS_REJECT &&
 	    code != RADIUS_ACCESS_CHALLENGE) {
 		c->cnt.unknown_types++;
-		log_rl(&rc_rl, LOG_SS_RADIUS, LOG_NOTICE, "radius server %s: dropped code %u",
-		       s->name, code);
+		log_rl(&rc_rl, LOG_SS_RADIUS, LOG_NOTICE, "server %s: dropped code %u", s->name,
+		       code);
 		return;
 	}
 	r = s->by_id[buf[1]];
 	if (r == NULL) {
 		c->cnt.packets_dropped++;
-		log_debug(LOG_SS_RADIUS, "radius server %s: no request for id %u", s->name, buf[1]);
+		log_debug(LOG_SS_RADIUS, "server %s: no request for id %u", s->name, buf[1]);
 		return;
 	}
 	rc = radius_msg_verify_response(buf, (size_t)len, r->msg.buf + 4, s->cfg.secret,
@@ -430,8 +429,8 @@ rc_input(struct rc_server *s, const uint8_t *buf, size_t n)
 			c->cnt.malformed++;
 		else
 			c->cnt.bad_authenticators++;
-		log_rl(&rc_rl, LOG_SS_RADIUS, LOG_NOTICE, "radius server %s: id %u dropped: %s",
-		       s->name, buf[1], radius_strerror(rc));
+		log_rl(&rc_rl, LOG_SS_RADIUS, LOG_NOTICE, "server %s: id %u dropped: %s", s->name,
+		       buf[1], radius_strerror(rc));
 		return;
 	}
 	s->dead_until_ms = 0;

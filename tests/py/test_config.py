@@ -19,6 +19,7 @@ import subprocess
 import pytest
 
 from conftest import wait_until
+from lib.topo import Topology
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GOOD = ROOT / "tests" / "config" / "good"
@@ -163,13 +164,32 @@ def test_usage(pmipd):
 
 # --- SIGHUP reload ---------------------------------------------------------
 
-class Daemon:
-    """pmipd -d with stderr in a file; only this PID is ever signalled."""
+# Daemons that run roles open sockets and tunnels, so they run inside a
+# namespace of their own that carries the examples' addresses; nothing touches
+# the host namespace.
+HOST_SPEC = {"nodes": {"host": {}, "peer": {}}, "links": [
+    {"a": {"node": "host", "ifname": "eth0", "addrs": ["192.0.2.1/24"]},
+     "b": {"node": "peer", "ifname": "eth0", "addrs": ["192.0.2.2/24"]}},
+    {"a": {"node": "host", "ifname": "eth1", "addrs": ["203.0.113.1/24", "198.51.100.2/24"]},
+     "b": {"node": "peer", "ifname": "eth1", "addrs": ["203.0.113.2/24"]}},
+    {"a": {"node": "host", "ifname": "wlan0"}, "b": {"node": "peer", "ifname": "wlan0"}}]}
 
-    def __init__(self, pmipd, plugin_dir, cfg, log):
+
+@pytest.fixture
+def netns():
+    """A namespace with eth0, eth1 and wlan0 carrying the examples' addresses."""
+    with Topology(HOST_SPEC, prefix="pcf") as topo:
+        yield topo["host"].ns
+
+
+class Daemon:
+    """pmipd -d in namespace @ns with stderr in a file; only this PID is ever signalled."""
+
+    def __init__(self, pmipd, plugin_dir, cfg, log, ns, wrapper=()):
         self.log = log
         self.fh = open(log, "w")
-        self.proc = subprocess.Popen([str(pmipd), "-d", "-c", str(cfg), "-P", str(plugin_dir)],
+        self.proc = subprocess.Popen(["ip", "netns", "exec", ns] + list(wrapper) +
+                                     [str(pmipd), "-d", "-c", str(cfg), "-P", str(plugin_dir)],
                                      stdout=self.fh, stderr=subprocess.STDOUT)
 
     def text(self):
@@ -194,11 +214,11 @@ def changes_between(text, start, end):
     return [m.groups() for line in lines[lo:hi] for m in CHANGE_RE.finditer(line)]
 
 
-def test_sighup_reload(pmipd, plugin_dir, tmp_path):
+def test_sighup_reload(pmipd, plugin_dir, tmp_path, netns):
     base = json.loads((ROOT / "examples" / "ha.json").read_text())
     cfg = tmp_path / "pmipd.json"
     cfg.write_text(json.dumps(base))
-    d = Daemon(pmipd, plugin_dir, cfg, tmp_path / "pmipd.log")
+    d = Daemon(pmipd, plugin_dir, cfg, tmp_path / "pmipd.log", netns)
     try:
         assert d.wait_log("running with"), d.text()
         startup = [m.groups() for m in CHANGE_RE.finditer(d.text())]
@@ -259,7 +279,7 @@ def test_startup_error_exits(pmipd, plugin_dir, tmp_path):
     assert "/pmip:pmip/global/log-level" in res.stderr
 
 
-def test_daemon_valgrind_clean(pmipd, plugin_dir, tmp_path):
+def test_daemon_valgrind_clean(pmipd, plugin_dir, tmp_path, netns):
     """Startup, a reload and SIGTERM leave no memory errors and no leaks."""
     valgrind = shutil.which("valgrind")
     assert valgrind, "valgrind is missing: run scripts/install-deps.sh"
@@ -268,7 +288,7 @@ def test_daemon_valgrind_clean(pmipd, plugin_dir, tmp_path):
     cfg.write_text(json.dumps(base))
     log = tmp_path / "vg.log"
     with open(log, "w") as fh:
-        proc = subprocess.Popen([valgrind, "-q", "--error-exitcode=99", "--leak-check=full",
+        proc = subprocess.Popen(["ip", "netns", "exec", netns, valgrind, "-q", "--error-exitcode=99", "--leak-check=full",
                                  "--errors-for-leak-kinds=definite,indirect", str(pmipd), "-d",
                                  "-c", str(cfg), "-P", str(plugin_dir)],
                                 stdout=fh, stderr=subprocess.STDOUT)

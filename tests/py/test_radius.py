@@ -3,7 +3,7 @@
 """keystore-radius against a real FreeRADIUS 3.2 and against a small fake server.
 
 The plugin runs inside tests/tools/radius-driver (plugin sources linked in),
-configured through libyang from plugins/keystore-radius/pmip-keystore-radius.yang.
+configured through libyang from yang/pmip.yang (subtree /pmip:pmip/key-store/radius).
 The driver prints, for each SA found, its authenticator over a fixed probe;
 the expected value is computed here with hmac/hashlib from the key written
 into the RADIUS users file, so the key itself is never printed. FreeRADIUS
@@ -24,7 +24,7 @@ import pytest
 from fixtures.freeradius import FreeRadius
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-YANG = ROOT / "plugins" / "keystore-radius" / "pmip-keystore-radius.yang"
+YANG = ROOT / "yang" / "pmip.yang"
 PROBE = b"pmip-radius-driver-probe"
 SECRET = "Rad1usSecr3t"
 PASSWORD = "mn-shared-pw"
@@ -73,7 +73,7 @@ def config(servers, **extra):
         for i, (port, secret, timeout_ms, retries) in enumerate(servers)]}
     radius["user-password"] = PASSWORD
     radius.update(extra)
-    return {"pmip-keystore-radius:radius": radius}
+    return {"pmip:pmip": {"key-store": {"order": ["radius"], "radius": radius}}}
 
 
 def run_driver(tmp_path, cfg, ops, timeout=60):

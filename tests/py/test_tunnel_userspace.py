@@ -18,6 +18,7 @@ Needs root, tcpdump, tshark, ping (iputils-ping) and python3-scapy.
 """
 import os
 import select
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -53,6 +54,8 @@ class Driver:
         self.proc = subprocess.Popen(["ip", "netns", "exec", ns, str(exe)], env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.err, text=True, bufsize=1)
+
+    def wait_ready(self):
         assert self._line().startswith("ready "), self.log()
 
     def log(self):
@@ -88,7 +91,7 @@ class Driver:
                 self.proc.stdin.write("quit\n")
                 self.proc.stdin.flush()
                 self.proc.wait(5)
-            except (OSError, subprocess.TimeoutExpired):
+            except (OSError, ValueError, subprocess.TimeoutExpired):
                 self.proc.kill()
                 self.proc.wait(5)
         self.err.close()
@@ -104,9 +107,18 @@ class Pair:
         self.b = f"h8tu{os.getpid()}-{n}-b"
         self.procs = []
         self.drivers = []
+        self.made = []
         self.workdir = tempfile.mkdtemp(prefix="h8tu")
+        try:
+            self._build(build_dir, plugin_dir)
+        except BaseException:
+            self.close()
+            raise
+
+    def _build(self, build_dir, plugin_dir):
         for ns in (self.a, self.b):
             sh("ip", "netns", "add", ns)
+            self.made.append(ns)
         sh("ip", "-n", self.a, "link", "add", "va", "type", "veth", "peer", "name", "vb",
            "netns", self.b)
         for ns, dev, out, inner in ((self.a, "va", A_OUT, A_IN), (self.b, "vb", B_OUT, B_IN)):
@@ -117,10 +129,10 @@ class Pair:
             sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1")
         exe = build_dir / "tests" / "tools" / "tun-driver"
         assert exe.is_file(), f"{exe} is missing: build the tree first"
-        self.da = Driver(exe, self.a, plugin_dir, self.workdir)
-        self.drivers.append(self.da)
-        self.db = Driver(exe, self.b, plugin_dir, self.workdir)
-        self.drivers.append(self.db)
+        for ns in (self.a, self.b):
+            self.drivers.append(Driver(exe, ns, plugin_dir, self.workdir))
+            self.drivers[-1].wait_ready()
+        self.da, self.db = self.drivers
 
     def mac(self, ns, dev):
         return sh("ip", "netns", "exec", ns, "cat", f"/sys/class/net/{dev}/address").stdout.strip()
@@ -170,8 +182,9 @@ class Pair:
             if p.poll() is None:
                 p.kill()
                 p.wait(5)
-        for ns in (self.a, self.b):
+        for ns in self.made:
             sh("ip", "netns", "del", ns, check=False)
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 def tshark(path, display_filter, fields):

@@ -5,7 +5,7 @@
  * Usage: radius-driver MODULE.yang CONFIG.json OP...
  *
  * The plugin sources are linked in. CONFIG.json is parsed and validated with
- * libyang against MODULE.yang (plugins/keystore-radius/pmip-keystore-radius.yang)
+ * libyang against MODULE.yang (yang/pmip.yang; the subtree /pmip:pmip/key-store/radius is used)
  * and the resulting "radius" tree goes to the plugin's configure(), exactly
  * as the core would pass its subtree. Operations, run in order:
  *   nai:NAI[:SPI]     look up by NAI (SPI in hexadecimal, default any)
@@ -138,7 +138,7 @@ int
 main(int argc, char **argv)
 {
 	struct ly_ctx *ctx = NULL;
-	struct lyd_node *tree = NULL;
+	struct lyd_node *tree = NULL, *radius = NULL;
 	struct radius_counters c;
 	struct ks_status st;
 	struct ks_env env = { 0 };
@@ -167,7 +167,8 @@ main(int argc, char **argv)
 	deadline = ev_timer_new(d.loop, drv_deadline, d.loop);
 	inst = ks_radius_ops.create(&env, errmsg, sizeof(errmsg));
 	if (inst == NULL || deadline == NULL ||
-	    ks_radius_ops.configure(inst, tree, errmsg, sizeof(errmsg)) != 0) {
+	    lyd_find_path(tree, "key-store/radius", 0, &radius) != LY_SUCCESS ||
+	    ks_radius_ops.configure(inst, radius, errmsg, sizeof(errmsg)) != 0) {
 		printf("configure failed: %s\n", errmsg);
 		return 2;
 	}
