@@ -20,14 +20,6 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
-/* libevent's own flag values; ev.h reuses the names with its own values. */
-enum {
-	LEV_READ = EV_READ,
-	LEV_WRITE = EV_WRITE,
-};
-#undef EV_READ
-#undef EV_WRITE
-
 #include "ev.h"
 #include "log.h"
 
@@ -195,10 +187,10 @@ ev_io_cb(evutil_socket_t fd, short what, void *arg)
 	struct ev_io *io = arg;
 	unsigned w = 0;
 
-	if (what & LEV_READ)
-		w |= EV_READ;
-	if (what & LEV_WRITE)
-		w |= EV_WRITE;
+	if (what & EV_READ)
+		w |= EV_IO_READ;
+	if (what & EV_WRITE)
+		w |= EV_IO_WRITE;
 	io->fn(fd, w, io->arg);
 }
 
@@ -208,10 +200,10 @@ ev_io_new(struct ev_loop *loop, int fd, unsigned what, ev_io_fn fn, void *arg)
 	short lw = EV_PERSIST;
 	struct ev_io *io;
 
-	if (what & EV_READ)
-		lw |= LEV_READ;
-	if (what & EV_WRITE)
-		lw |= LEV_WRITE;
+	if (what & EV_IO_READ)
+		lw |= EV_READ;
+	if (what & EV_IO_WRITE)
+		lw |= EV_WRITE;
 	io = calloc(1, sizeof(*io));
 	if (io == NULL)
 		return NULL;

@@ -40,12 +40,12 @@ struct event_base *ev_loop_base(struct ev_loop *loop);
 uint64_t ev_now_ms(void);
 
 /* --- fd watchers --- */
-#define EV_READ  0x01
-#define EV_WRITE 0x02
+#define EV_IO_READ  0x01
+#define EV_IO_WRITE 0x02
 typedef void (*ev_io_fn)(int fd, unsigned what, void *arg);
 struct ev_io;
 /**
- * ev_io_new - watch @fd for @what (EV_READ|EV_WRITE), persistently.
+ * ev_io_new - watch @fd for @what (EV_IO_READ|EV_IO_WRITE), persistently.
  * Return: handle, or NULL on failure. The watcher is active on return.
  */
 struct ev_io *ev_io_new(struct ev_loop *loop, int fd, unsigned what, ev_io_fn fn, void *arg);

@@ -456,8 +456,8 @@ fa_open_link(struct fa *fa, char *errmsg, size_t errlen)
 		snprintf(errmsg, errlen, "ICMP socket: %s", strerror(errno));
 		return -1;
 	}
-	fa->io_pkt = ev_io_new(fa->env.loop, fa->fd_pkt, EV_READ, fa_pkt_readable, fa);
-	fa->io_icmp = ev_io_new(fa->env.loop, fa->fd_icmp, EV_READ, fa_icmp_readable, fa);
+	fa->io_pkt = ev_io_new(fa->env.loop, fa->fd_pkt, EV_IO_READ, fa_pkt_readable, fa);
+	fa->io_icmp = ev_io_new(fa->env.loop, fa->fd_icmp, EV_IO_READ, fa_icmp_readable, fa);
 	if (fa->io_pkt == NULL || fa->io_icmp == NULL) {
 		snprintf(errmsg, errlen, "out of memory");
 		return -1;
@@ -514,7 +514,7 @@ fa_ifs_new(struct fa *fa, const struct fa_config *cfg, const struct fa_if *old, 
 			shared |= ifs[j].coa.s_addr == fi->coa.s_addr;
 		if (!shared && !fa->use_hooks && fa->env.send == NULL) {
 			fi->fd = role_udp_open(fi->coa, MIP_UDP_PORT, errmsg, errlen);
-			if (fi->fd < 0 || (fi->io = ev_io_new(fa->env.loop, fi->fd, EV_READ,
+			if (fi->fd < 0 || (fi->io = ev_io_new(fa->env.loop, fi->fd, EV_IO_READ,
 			                                      fa_udp_readable, fa)) == NULL) {
 				fa_ifs_free(ifs, cfg->n_ifs);
 				return NULL;

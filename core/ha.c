@@ -340,7 +340,7 @@ ha_net_open_one(struct ha *ha, struct ha_net *n, struct in_addr a, uint16_t port
 	*fd = role_udp_open(a, port, errmsg, errlen);
 	if (*fd < 0)
 		return -1;
-	*io = ev_io_new(ha->env.loop, *fd, EV_READ, ha_sock_read, n);
+	*io = ev_io_new(ha->env.loop, *fd, EV_IO_READ, ha_sock_read, n);
 	if (*io == NULL) {
 		snprintf(errmsg, errlen, "cannot watch the socket");
 		return -1;

@@ -157,7 +157,7 @@ rc_server_open(struct radius_client *c, struct rc_server *s, char *errmsg, size_
 		snprintf(errmsg, errlen, "radius server %s: socket: %s", s->name, strerror(errno));
 		return -1;
 	}
-	s->io = ev_io_new(c->loop, s->fd, EV_READ, rc_recv, s);
+	s->io = ev_io_new(c->loop, s->fd, EV_IO_READ, rc_recv, s);
 	if (s->io == NULL) {
 		snprintf(errmsg, errlen, "radius server %s: cannot watch the socket", s->name);
 		return -1;

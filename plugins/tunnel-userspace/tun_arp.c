@@ -351,7 +351,8 @@ arp_if_get(struct tunu_arp *a, int ifindex, struct arp_if **out)
 		rc = -errno;
 	else
 		rc = if_mac(ifc->fd, ifindex, ifc->mac);
-	if (rc == 0 && (ifc->io = ev_io_new(a->loop, ifc->fd, EV_READ, arp_readable, ifc)) == NULL)
+	if (rc == 0 &&
+	    (ifc->io = ev_io_new(a->loop, ifc->fd, EV_IO_READ, arp_readable, ifc)) == NULL)
 		rc = -ENOMEM;
 	if (rc < 0) {
 		close(ifc->fd);

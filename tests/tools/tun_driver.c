@@ -274,7 +274,7 @@ main(int argc, char **argv)
 		plugin_unload(pl);
 		return 1;
 	}
-	io = ev_io_new(d.loop, STDIN_FILENO, EV_READ, on_stdin, &d);
+	io = ev_io_new(d.loop, STDIN_FILENO, EV_IO_READ, on_stdin, &d);
 	printf("ready %s\n", name);
 	fflush(stdout);
 	if (io != NULL)

@@ -238,13 +238,13 @@ io_cb(int fd, unsigned what, void *arg)
 	struct tagged *t = arg;
 	char c;
 
-	if (what & EV_READ)
+	if (what & EV_IO_READ)
 		assert_int_equal(read(fd, &c, 1), 1);
 	t->tag = (int)what;
 	record(t);
 }
 
-/* A readable pipe calls its watcher with EV_READ; a writable one with EV_WRITE. */
+/* A readable pipe calls its watcher with EV_IO_READ; a writable one with EV_IO_WRITE. */
 static void
 test_io_pipe(void **state)
 {
@@ -254,19 +254,19 @@ test_io_pipe(void **state)
 	int p[2];
 
 	assert_int_equal(pipe(p), 0);
-	rio = ev_io_new(f->loop, p[0], EV_READ, io_cb, &r);
+	rio = ev_io_new(f->loop, p[0], EV_IO_READ, io_cb, &r);
 	assert_non_null(rio);
 	assert_int_equal(write(p[1], "x", 1), 1);
 	assert_int_equal(ev_loop_run(f->loop), 0);
 	assert_int_equal(f->n, 1);
-	assert_int_equal(r.tag, EV_READ);
+	assert_int_equal(r.tag, EV_IO_READ);
 	ev_io_free(rio);
 
-	wio = ev_io_new(f->loop, p[1], EV_WRITE, io_cb, &w);
+	wio = ev_io_new(f->loop, p[1], EV_IO_WRITE, io_cb, &w);
 	assert_non_null(wio);
 	assert_int_equal(ev_loop_run(f->loop), 0);
 	assert_int_equal(f->n, 2);
-	assert_int_equal(w.tag, EV_WRITE);
+	assert_int_equal(w.tag, EV_IO_WRITE);
 	ev_io_free(wio);
 	close(p[0]);
 	close(p[1]);
@@ -282,14 +282,14 @@ test_defer_before_io(void **state)
 	int p[2];
 
 	assert_int_equal(pipe(p), 0);
-	rio = ev_io_new(f->loop, p[0], EV_READ, io_cb, &io);
+	rio = ev_io_new(f->loop, p[0], EV_IO_READ, io_cb, &io);
 	assert_int_equal(write(p[1], "x", 1), 1);
 	assert_int_equal(ev_defer(f->loop, defer_cb, &d), 0);
 	for (int i = 0; i < 10 && f->n < 2; i++)
 		assert_int_equal(ev_loop_run_once(f->loop), 0);
 	assert_int_equal(f->n, 2);
 	assert_int_equal(f->order[0], 100);
-	assert_int_equal(f->order[1], EV_READ);
+	assert_int_equal(f->order[1], EV_IO_READ);
 	ev_io_free(rio);
 	close(p[0]);
 	close(p[1]);
