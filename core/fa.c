@@ -36,6 +36,7 @@
 #include "fa_int.h"
 #include "mip_adv.h"
 #include "plugin.h"
+#include "wire.h"
 
 #define FA_RX_BUDGET 64 /* datagrams read per readiness event */
 #define FA_IP_UDP    28 /* IPv4 + UDP header */
@@ -105,25 +106,6 @@ fa_if_resolve(struct fa *fa, struct fa_if *fi)
 
 /* --- sending --- */
 
-/* Internet checksum accumulation over @len bytes (big-endian 16-bit words). */
-static uint32_t
-fa_sum(uint32_t sum, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t
-fa_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* Build IPv4 + UDP headers in front of @buf and send the frame to @mac on @ifindex. */
 static int
 fa_send_link(struct fa *fa, unsigned ifindex, const uint8_t *mac, struct in_addr from,
@@ -135,44 +117,35 @@ fa_send_link(struct fa *fa, unsigned ifindex, const uint8_t *mac, struct in_addr
 		                  .sll_protocol = htons(ETH_P_IP),
 		                  .sll_ifindex = (int)ifindex,
 		                  .sll_halen = FA_MAC_LEN };
-	uint8_t ph[12];
 	uint16_t ck;
 	ssize_t n;
 
 	if (pkt == NULL)
 		return -ENOMEM;
 	memcpy(ll.sll_addr, mac, FA_MAC_LEN);
-	/* UDP header and checksum over the pseudo header. */
-	memcpy(ph, &from, 4);
-	memcpy(ph + 4, &to->sin_addr, 4);
-	ph[8] = 0;
-	ph[9] = IPPROTO_UDP;
-	ph[10] = (uint8_t)((8 + len) >> 8);
-	ph[11] = (uint8_t)(8 + len);
-	pkt[20] = MIP_UDP_PORT >> 8;
-	pkt[21] = MIP_UDP_PORT & 0xff;
+	/* UDP header, checksummed with the pseudo header (RFC 768) placed just before it. */
+	memcpy(pkt + 8, &from, 4);
+	memcpy(pkt + 12, &to->sin_addr, 4);
+	pkt[16] = 0;
+	pkt[17] = IPPROTO_UDP;
+	wire_put16(pkt + 18, (uint16_t)(8 + len));
+	wire_put16(pkt + 20, MIP_UDP_PORT);
 	memcpy(pkt + 22, &to->sin_port, 2);
-	pkt[24] = ph[10];
-	pkt[25] = ph[11];
-	pkt[26] = pkt[27] = 0;
+	wire_put16(pkt + 24, (uint16_t)(8 + len));
+	wire_put16(pkt + 26, 0);
 	memcpy(pkt + FA_IP_UDP, buf, len);
-	ck = fa_fold(fa_sum(fa_sum(0, ph, sizeof(ph)), pkt + 20, 8 + len));
-	ck = ck == 0 ? 0xffff : ck;
-	pkt[26] = (uint8_t)(ck >> 8);
-	pkt[27] = (uint8_t)ck;
-	/* IPv4 header. */
+	ck = wire_cksum(pkt + 8, 12 + 8 + len);
+	wire_put16(pkt + 26, ck == 0 ? 0xffff : ck);
+	/* IPv4 header, written over the pseudo header. */
 	memset(pkt, 0, 20);
 	pkt[0] = 0x45;
-	pkt[2] = (uint8_t)(tot >> 8);
-	pkt[3] = (uint8_t)tot;
+	wire_put16(pkt + 2, (uint16_t)tot);
 	pkt[6] = 0x40; /* DF */
 	pkt[8] = 64;
 	pkt[9] = IPPROTO_UDP;
 	memcpy(pkt + 12, &from, 4);
 	memcpy(pkt + 16, &to->sin_addr, 4);
-	ck = fa_fold(fa_sum(0, pkt, 20));
-	pkt[10] = (uint8_t)(ck >> 8);
-	pkt[11] = (uint8_t)ck;
+	wire_put16(pkt + 10, wire_cksum(pkt, 20));
 	n = sendto(fa->fd_pkt, pkt, tot, 0, (struct sockaddr *)&ll, sizeof(ll));
 	free(pkt);
 	return n < 0 ? -errno : 0;
@@ -285,7 +258,7 @@ fa_pkt_drain(struct fa *fa)
 			continue;
 		o.ifindex = (unsigned)ll.sll_ifindex;
 		memcpy(&o.src, b + 12, 4);
-		o.port = (uint16_t)(b[ihl] << 8 | b[ihl + 1]);
+		o.port = wire_get16(b + ihl);
 		memcpy(o.mac, ll.sll_addr, FA_MAC_LEN);
 		fa->ll_cache[fa_ll_slot(o.ifindex, o.src, o.port)] = o;
 	}

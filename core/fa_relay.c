@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "fa_int.h"
+#include "wire.h"
 
 static size_t
 fa_pbucket(uint32_t id_low)
@@ -173,12 +174,6 @@ fa_copy_nai(const struct mip_msg *m, char *out, size_t cap)
 		memcpy(out, m->ext[m->nai_idx].data.ptr, n);
 	}
 	out[n] = '\0';
-}
-
-static uint32_t
-fa_get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 /* --- requests --- */
@@ -386,9 +381,9 @@ fa_rrq_input(struct fa *fa, struct fa_if *fi, const uint8_t *buf, size_t len,
 			       inet_ntoa(rx->src.sin_addr), mip_err_str(err));
 			return;
 		}
-		tmp.hoa.s_addr = htonl(fa_get32(buf + 4));
-		tmp.ha.s_addr = htonl(fa_get32(buf + 8));
-		tmp.id = (uint64_t)fa_get32(buf + 16) << 32 | fa_get32(buf + 20);
+		tmp.hoa.s_addr = htonl(wire_get32(buf + 4));
+		tmp.ha.s_addr = htonl(wire_get32(buf + 8));
+		tmp.id = wire_get64(buf + 16);
 		fa_deny(fa, &tmp, (uint8_t)code);
 		return;
 	}
@@ -444,11 +439,11 @@ fa_rrp_input(struct fa *fa, const uint8_t *buf, size_t len, const struct role_rx
 		fa->cnt.discarded++;
 		return;
 	}
-	hoa.s_addr = htonl(fa_get32(buf + 4));
+	hoa.s_addr = htonl(wire_get32(buf + 4));
 	err = mip_msg_decode(buf, len, 0, &m, &ei);
 	if (err == MIP_OK)
 		fa_copy_nai(&m, nai, sizeof(nai));
-	p = fa_pending_match(fa, hoa, fa_get32(buf + 16), err == MIP_OK ? nai : NULL);
+	p = fa_pending_match(fa, hoa, wire_get32(buf + 16), err == MIP_OK ? nai : NULL);
 	if (p == NULL || p->state != FA_PENDING_RELAYED) {
 		fa->cnt.replies_unmatched++;
 		log_rl(&fa->rl, LOG_SS_FA, LOG_NOTICE, "reply from %s matches no pending request",

@@ -49,6 +49,7 @@
 #include <time.h>
 
 #include "ha_int.h"
+#include "wire.h"
 
 /* A decoded request and what the checks found out about it. */
 struct ha_req {
@@ -695,8 +696,7 @@ ha_input_bad(struct ha *ha, const uint8_t *buf, size_t len, const struct role_rx
 		ha->cnt.discarded++;
 		return;
 	}
-	for (int i = 16; i < 24; i++)
-		id = id << 8 | buf[i];
+	id = wire_get64(buf + 16);
 	memcpy(&hoa, buf + 4, 4);
 	if (code == MIP_CODE_HA_MN_AUTH_FAILED)
 		ha_secviol_record(ha, hoa, 0, id, HA_SECVIOL_MISSING_EXTENSION);

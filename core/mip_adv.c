@@ -9,36 +9,9 @@
 #include <string.h>
 
 #include "mip_adv.h"
+#include "wire.h"
 
 #define MA_EXT_FIXED 6 /* sequence, registration lifetime, flags */
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 const char *
 mip_adv_strerror(enum mip_adv_err e)
@@ -81,16 +54,7 @@ mip_adv_strerror(enum mip_adv_err e)
 uint16_t
 mip_adv_cksum(const uint8_t *buf, size_t len)
 {
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(buf + i);
-	if (len & 1)
-		sum += (uint32_t)buf[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return wire_cksum(buf, len);
 }
 
 static enum mip_adv_err
@@ -100,9 +64,9 @@ decode_ma(const uint8_t *p, size_t elen, struct mip_adv *out)
 
 	if (elen < MA_EXT_FIXED || (elen - MA_EXT_FIXED) % 4 != 0)
 		return MIP_ADV_ERR_EXT_LEN;
-	out->seq = get16(p);
-	out->reg_lifetime = get16(p + 2);
-	out->flags = get16(p + 4);
+	out->seq = wire_get16(p);
+	out->reg_lifetime = wire_get16(p + 2);
+	out->flags = wire_get16(p + 4);
 	out->num_coa = (uint8_t)((elen - MA_EXT_FIXED) / 4);
 	for (i = 0; i < out->num_coa; i++)
 		memcpy(&out->coa[i].s_addr, p + MA_EXT_FIXED + 4 * i, 4);
@@ -202,12 +166,12 @@ decode_adv(const uint8_t *buf, size_t len, struct mip_adv *out)
 		return MIP_ADV_ERR_TYPE;
 	if (buf[1] != MIP_ADV_CODE_ROUTER && buf[1] != MIP_ADV_CODE_MA_ONLY)
 		return MIP_ADV_ERR_CODE;
-	if (mip_adv_cksum(buf, len) != 0)
+	if (wire_cksum(buf, len) != 0)
 		return MIP_ADV_ERR_CHECKSUM;
 	out->code = buf[1];
 	out->num_routers = buf[4];
 	esz = (size_t)buf[5] * 4; /* entry size is in 32-bit words */
-	out->lifetime = get16(buf + 6);
+	out->lifetime = wire_get16(buf + 6);
 	if (esz < 8)
 		return MIP_ADV_ERR_ENTRY_SIZE;
 	entries = out->num_routers * esz;
@@ -218,7 +182,7 @@ decode_adv(const uint8_t *buf, size_t len, struct mip_adv *out)
 		const uint8_t *p = buf + MIP_ADV_HDR_LEN + i * esz;
 
 		memcpy(&out->routers[i].addr.s_addr, p, 4);
-		out->routers[i].preference = (int32_t)get32(p + 4);
+		out->routers[i].preference = (int32_t)wire_get32(p + 4);
 	}
 	return decode_exts(buf, MIP_ADV_HDR_LEN + entries, len, out);
 }
@@ -284,18 +248,18 @@ mip_adv_encode(const struct mip_adv *a, uint8_t *buf, size_t cap, size_t *outlen
 	buf[1] = a->code;
 	buf[4] = a->num_routers;
 	buf[5] = 2;
-	put16(buf + 6, a->lifetime);
+	wire_put16(buf + 6, a->lifetime);
 	off = MIP_ADV_HDR_LEN;
 	for (i = 0; i < a->num_routers; i++, off += 8) {
 		memcpy(buf + off, &a->routers[i].addr.s_addr, 4);
-		put32(buf + off + 4, (uint32_t)a->routers[i].preference);
+		wire_put32(buf + off + 4, (uint32_t)a->routers[i].preference);
 	}
 	p = buf + off;
 	p[0] = MIP_ADV_EXT_MA;
 	p[1] = (uint8_t)(MA_EXT_FIXED + 4 * a->num_coa);
-	put16(p + 2, a->seq);
-	put16(p + 4, a->reg_lifetime);
-	put16(p + 6, a->flags & (uint16_t) ~(MIP_ADV_F_RESERVED | MIP_ADV_F_r));
+	wire_put16(p + 2, a->seq);
+	wire_put16(p + 4, a->reg_lifetime);
+	wire_put16(p + 6, a->flags & (uint16_t) ~(MIP_ADV_F_RESERVED | MIP_ADV_F_r));
 	for (i = 0; i < a->num_coa; i++)
 		memcpy(p + 8 + 4 * i, &a->coa[i].s_addr, 4);
 	off += 2 + p[1];
@@ -312,7 +276,7 @@ mip_adv_encode(const struct mip_adv *a, uint8_t *buf, size_t cap, size_t *outlen
 		off += 2 + (size_t)a->challenge_len;
 	}
 	/* The remaining a->npad bytes are already zero: one-byte padding extensions. */
-	put16(buf + 2, mip_adv_cksum(buf, n));
+	wire_put16(buf + 2, wire_cksum(buf, n));
 	*outlen = n;
 	return MIP_ADV_OK;
 }
@@ -326,7 +290,7 @@ mip_adv_sol_decode(const uint8_t *buf, size_t len)
 		return MIP_ADV_ERR_TYPE;
 	if (buf[1] != 0)
 		return MIP_ADV_ERR_CODE;
-	if (mip_adv_cksum(buf, len) != 0)
+	if (wire_cksum(buf, len) != 0)
 		return MIP_ADV_ERR_CHECKSUM;
 	return MIP_ADV_OK;
 }
@@ -338,7 +302,7 @@ mip_adv_sol_encode(uint8_t *buf, size_t cap, size_t *outlen)
 		return MIP_ADV_ERR_NOSPACE;
 	memset(buf, 0, MIP_ADV_SOL_LEN);
 	buf[0] = MIP_ADV_ICMP_TYPE_SOL;
-	put16(buf + 2, mip_adv_cksum(buf, MIP_ADV_SOL_LEN));
+	wire_put16(buf + 2, wire_cksum(buf, MIP_ADV_SOL_LEN));
 	*outlen = MIP_ADV_SOL_LEN;
 	return MIP_ADV_OK;
 }

@@ -14,24 +14,7 @@
 #include <string.h>
 
 #include "mip_msg.h"
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
+#include "wire.h"
 
 static struct in_addr
 get_addr(const uint8_t *p)
@@ -132,7 +115,7 @@ parse_header(const struct mip_msg *m, size_t off, struct mip_ext *e)
 		if (e->form == MIP_EXT_FORM_LONG)
 			e->subtype = p[1];
 		hdr = 4;
-		blen = get16(p + 2);
+		blen = wire_get16(p + 2);
 		break;
 	case MIP_EXT_FORM_SHORT:
 		if (rem < 2)
@@ -174,7 +157,7 @@ parse_body(const struct mip_msg *m, struct mip_ext *e)
 	case MIP_EXT_GEN_AUTH:
 		if (n < 4 + MIP_AUTH_LEN)
 			return MIP_ERR_BAD_EXT_BODY;
-		e->auth.spi = get32(b);
+		e->auth.spi = wire_get32(b);
 		e->auth.data = b + 4;
 		e->auth.len = n - 4;
 		e->auth.covered = e->body_off + 4;
@@ -182,16 +165,16 @@ parse_body(const struct mip_msg *m, struct mip_ext *e)
 	case MIP_EXT_CVSE: /* RFC 3115 section 2.1: vendor/org id, vendor type, value */
 		if (n < 6)
 			return MIP_ERR_BAD_EXT_BODY;
-		e->vse.vendor = get32(b);
-		e->vse.vtype = get16(b + 4);
+		e->vse.vendor = wire_get32(b);
+		e->vse.vtype = wire_get16(b + 4);
 		e->vse.value = b + 6;
 		e->vse.value_len = n - 6;
 		break;
 	case MIP_EXT_NVSE: /* RFC 3115 section 2.2: reserved (2), vendor/org id, vendor type, value */
 		if (n < 8)
 			return MIP_ERR_BAD_EXT_BODY;
-		e->vse.vendor = get32(b + 2);
-		e->vse.vtype = get16(b + 6);
+		e->vse.vendor = wire_get32(b + 2);
+		e->vse.vtype = wire_get16(b + 6);
 		e->vse.value = b + 8;
 		e->vse.value_len = n - 8;
 		break;
@@ -202,8 +185,8 @@ parse_body(const struct mip_msg *m, struct mip_ext *e)
 	case MIP_EXT_REV_SUPPORT: /* RFC 3543: flags (2), timestamp (4) */
 		if (n != 6)
 			return MIP_ERR_BAD_EXT_BODY;
-		e->rev_support.flags = get16(b);
-		e->rev_support.timestamp = get32(b + 2);
+		e->rev_support.flags = wire_get16(b);
+		e->rev_support.timestamp = wire_get32(b + 2);
 		break;
 	case MIP_EXT_DYN_HA: /* RFC 4433: home agent address after the sub-type */
 		if (n != 4)
@@ -220,8 +203,8 @@ parse_body(const struct mip_msg *m, struct mip_ext *e)
 		if (n != 5)
 			return MIP_ERR_BAD_EXT_BODY;
 		e->udp_reply.code = b[0];
-		e->udp_reply.flags = get16(b + 1);
-		e->udp_reply.keepalive = get16(b + 3);
+		e->udp_reply.flags = wire_get16(b + 1);
+		e->udp_reply.keepalive = wire_get16(b + 3);
 		break;
 	case MIP_EXT_NAI:             /* RFC 2794: at least one byte */
 	case MIP_EXT_MN_FA_CHALLENGE: /* RFC 3012: the challenge, not empty */
@@ -322,30 +305,30 @@ decode_fixed(struct mip_msg *m)
 	switch (m->type) {
 	case MIP_MSG_RRQ:
 		m->rrq.flags = p[1];
-		m->rrq.lifetime = get16(p + 2);
+		m->rrq.lifetime = wire_get16(p + 2);
 		m->rrq.hoa = get_addr(p + 4);
 		m->rrq.ha = get_addr(p + 8);
 		m->rrq.coa = get_addr(p + 12);
-		m->rrq.id = get64(p + 16);
+		m->rrq.id = wire_get64(p + 16);
 		break;
 	case MIP_MSG_RRP:
 		m->rrp.code = p[1];
-		m->rrp.lifetime = get16(p + 2);
+		m->rrp.lifetime = wire_get16(p + 2);
 		m->rrp.hoa = get_addr(p + 4);
 		m->rrp.ha = get_addr(p + 8);
-		m->rrp.id = get64(p + 12);
+		m->rrp.id = wire_get64(p + 12);
 		break;
 	case MIP_MSG_REVOCATION:
-		m->rev.flags = get16(p + 2);
+		m->rev.flags = wire_get16(p + 2);
 		m->rev.hoa = get_addr(p + 4);
 		m->rev.hda = get_addr(p + 8);
 		m->rev.fda = get_addr(p + 12);
-		m->rev.rev_id = get32(p + 16);
+		m->rev.rev_id = wire_get32(p + 16);
 		break;
 	default: /* MIP_MSG_REVOCATION_ACK */
-		m->ack.flags = get16(p + 2);
+		m->ack.flags = wire_get16(p + 2);
 		m->ack.hoa = get_addr(p + 4);
-		m->ack.rev_id = get32(p + 8);
+		m->ack.rev_id = wire_get32(p + 8);
 		break;
 	}
 }

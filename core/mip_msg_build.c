@@ -11,29 +11,7 @@
 #include <string.h>
 
 #include "mip_msg.h"
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
+#include "wire.h"
 
 static void
 put_addr(uint8_t *p, struct in_addr a)
@@ -121,11 +99,11 @@ mip_build_rrq(struct mip_builder *b, const struct mip_rrq *h)
 		return b->err;
 	p[0] = MIP_MSG_RRQ;
 	p[1] = h->flags;
-	put16(p + 2, h->lifetime);
+	wire_put16(p + 2, h->lifetime);
 	put_addr(p + 4, h->hoa);
 	put_addr(p + 8, h->ha);
 	put_addr(p + 12, h->coa);
-	put64(p + 16, h->id);
+	wire_put64(p + 16, h->id);
 	b->len += MIP_RRQ_LEN;
 	return 0;
 }
@@ -142,10 +120,10 @@ mip_build_rrp(struct mip_builder *b, const struct mip_rrp *h)
 		return b->err;
 	p[0] = MIP_MSG_RRP;
 	p[1] = h->code;
-	put16(p + 2, h->lifetime);
+	wire_put16(p + 2, h->lifetime);
 	put_addr(p + 4, h->hoa);
 	put_addr(p + 8, h->ha);
-	put64(p + 12, h->id);
+	wire_put64(p + 12, h->id);
 	b->len += MIP_RRP_LEN;
 	return 0;
 }
@@ -162,11 +140,11 @@ mip_build_rev(struct mip_builder *b, const struct mip_rev *h)
 		return b->err;
 	p[0] = MIP_MSG_REVOCATION;
 	p[1] = 0;
-	put16(p + 2, h->flags);
+	wire_put16(p + 2, h->flags);
 	put_addr(p + 4, h->hoa);
 	put_addr(p + 8, h->hda);
 	put_addr(p + 12, h->fda);
-	put32(p + 16, h->rev_id);
+	wire_put32(p + 16, h->rev_id);
 	b->len += MIP_REV_LEN;
 	return 0;
 }
@@ -183,9 +161,9 @@ mip_build_rev_ack(struct mip_builder *b, const struct mip_rev_ack *h)
 		return b->err;
 	p[0] = MIP_MSG_REVOCATION_ACK;
 	p[1] = 0;
-	put16(p + 2, h->flags);
+	wire_put16(p + 2, h->flags);
 	put_addr(p + 4, h->hoa);
-	put32(p + 8, h->rev_id);
+	wire_put32(p + 8, h->rev_id);
 	b->len += MIP_REVACK_LEN;
 	return 0;
 }
@@ -230,11 +208,11 @@ put_ext(struct mip_builder *b, enum mip_ext_form form, uint8_t type, uint8_t sub
 	switch (form) {
 	case MIP_EXT_FORM_LONG:
 		p[1] = subtype;
-		put16(p + 2, (uint16_t)body);
+		wire_put16(p + 2, (uint16_t)body);
 		break;
 	case MIP_EXT_FORM_CVSE:
 		p[1] = 0;
-		put16(p + 2, (uint16_t)body);
+		wire_put16(p + 2, (uint16_t)body);
 		break;
 	case MIP_EXT_FORM_SHORT:
 		p[1] = (uint8_t)(body + 1);
@@ -292,8 +270,8 @@ mip_build_cvse(struct mip_builder *b, uint32_t vendor, uint16_t vtype, const voi
 {
 	uint8_t pre[6];
 
-	put32(pre, vendor);
-	put16(pre + 4, vtype);
+	wire_put32(pre, vendor);
+	wire_put16(pre + 4, vtype);
 	return put_ext(b, MIP_EXT_FORM_CVSE, MIP_EXT_CVSE, 0, pre, sizeof(pre), value, len);
 }
 
@@ -303,8 +281,8 @@ mip_build_nvse(struct mip_builder *b, uint32_t vendor, uint16_t vtype, const voi
 {
 	uint8_t pre[8] = { 0, 0 };
 
-	put32(pre + 2, vendor);
-	put16(pre + 6, vtype);
+	wire_put32(pre + 2, vendor);
+	wire_put16(pre + 6, vtype);
 	return put_ext(b, MIP_EXT_FORM_TLV, MIP_EXT_NVSE, 0, pre, sizeof(pre), value, len);
 }
 
@@ -319,8 +297,8 @@ mip_build_rev_support(struct mip_builder *b, uint16_t flags, uint32_t timestamp)
 {
 	uint8_t body[6];
 
-	put16(body, flags);
-	put32(body + 2, timestamp);
+	wire_put16(body, flags);
+	wire_put32(body + 2, timestamp);
 	return put_ext(b, MIP_EXT_FORM_TLV, MIP_EXT_REV_SUPPORT, 0, body, sizeof(body), NULL, 0);
 }
 
@@ -348,8 +326,8 @@ mip_build_udp_tun_reply(struct mip_builder *b, uint8_t code, uint16_t flags, uin
 	uint8_t body[5];
 
 	body[0] = code;
-	put16(body + 1, flags);
-	put16(body + 3, keepalive);
+	wire_put16(body + 1, flags);
+	wire_put16(body + 3, keepalive);
 	return put_ext(b, MIP_EXT_FORM_SHORT, MIP_EXT_UDP_TUN_REPLY, 0, body, sizeof(body), NULL,
 	               0);
 }
@@ -369,7 +347,7 @@ mip_build_auth(struct mip_builder *b, uint8_t type, uint32_t spi, const struct m
 	                  type != MIP_EXT_GEN_AUTH))
 		return set_err(b, -EINVAL);
 	start = b->len;
-	put32(spib, spi);
+	wire_put32(spib, spi);
 	/* Header and SPI with a zero authenticator first, so a failure below can be undone. */
 	if (type == MIP_EXT_GEN_AUTH) {
 		err = put_ext(b, MIP_EXT_FORM_LONG, type, MIP_GEN_AUTH_MN_AAA, spib, 4, zero,

@@ -10,7 +10,7 @@ wire_cksum(const void *buf, size_t len)
 	uint32_t sum = 0;
 	size_t i;
 
-	/* 32 bits cannot overflow below 65537 words; fold as we go for longer input. */
+	/* Fold early so that input longer than 128 KiB cannot overflow the sum. */
 	for (i = 0; i + 1 < len; i += 2) {
 		sum += wire_get16(p + i);
 		if (sum & 0x80000000u)
