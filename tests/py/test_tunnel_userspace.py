@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """End-to-end tests of the tunnel-userspace plugin between two namespaces.
 
-Topology (created here, per test, with `ip netns add`; names h8tu<pid>-<n>-a/b):
+Topology (built per test with lib.topo, torn down even when a test fails):
 
     ns a: lo 198.51.100.1/32          ns b: lo 203.0.113.1/32
           va 192.0.2.1/24 ------veth------ vb 192.0.2.2/24
@@ -18,14 +18,12 @@ Needs root, tcpdump, tshark, ping (iputils-ping) and python3-scapy.
 """
 import os
 import select
-import shutil
-import signal
 import subprocess
-import tempfile
 import time
 
 import pytest
 
+from lib.topo import Topology
 from lib.wait import wait_until
 
 A_OUT, B_OUT = "192.0.2.1", "192.0.2.2"
@@ -33,7 +31,12 @@ A_IN, B_IN = "198.51.100.1", "203.0.113.1"
 CMD_TIMEOUT = 10
 _seq = iter(range(1, 1000))
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for namespaces")
+
+
+@pytest.fixture(autouse=True)
+def needs_root():
+    """Namespaces need root; without it the tests fail, they never skip."""
+    assert os.geteuid() == 0, "the tunnel tests need root for network namespaces"
 
 
 def sh(*argv, check=True, timeout=20):
@@ -99,34 +102,26 @@ class Driver:
 
 
 class Pair:
-    """Two namespaces joined by a veth pair, each with a driver."""
+    """Two namespaces (lib.topo) joined by a veth pair, each with a driver."""
 
     def __init__(self, build_dir, plugin_dir):
-        n = next(_seq)
-        self.a = f"h8tu{os.getpid()}-{n}-a"
-        self.b = f"h8tu{os.getpid()}-{n}-b"
-        self.procs = []
+        spec = {"nodes": {"a": {"forward": True}, "b": {"forward": True}}, "links": [
+            {"a": {"node": "a", "ifname": "va", "addrs": [A_OUT + "/24"]},
+             "b": {"node": "b", "ifname": "vb", "addrs": [B_OUT + "/24"]}}]}
+        self.topo = Topology(spec, prefix="tu")
         self.drivers = []
-        self.made = []
-        self.workdir = tempfile.mkdtemp(prefix="h8tu")
         try:
-            self._build(build_dir, plugin_dir)
+            self.topo.build()
+            self._start(build_dir, plugin_dir)
         except BaseException:
             self.close()
             raise
 
-    def _build(self, build_dir, plugin_dir):
-        for ns in (self.a, self.b):
-            sh("ip", "netns", "add", ns)
-            self.made.append(ns)
-        sh("ip", "-n", self.a, "link", "add", "va", "type", "veth", "peer", "name", "vb",
-           "netns", self.b)
-        for ns, dev, out, inner in ((self.a, "va", A_OUT, A_IN), (self.b, "vb", B_OUT, B_IN)):
-            sh("ip", "-n", ns, "addr", "add", out + "/24", "dev", dev)
-            sh("ip", "-n", ns, "addr", "add", inner + "/32", "dev", "lo")
-            sh("ip", "-n", ns, "link", "set", dev, "up")
-            sh("ip", "-n", ns, "link", "set", "lo", "up")
-            sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+    def _start(self, build_dir, plugin_dir):
+        self.a, self.b = self.topo["a"].ns, self.topo["b"].ns
+        self.workdir = self.topo.workdir
+        self.topo["a"].ip("addr", "add", A_IN + "/32", "dev", "lo")
+        self.topo["b"].ip("addr", "add", B_IN + "/32", "dev", "lo")
         exe = build_dir / "tests" / "tools" / "tun-driver"
         assert exe.is_file(), f"{exe} is missing: build the tree first"
         for ns in (self.a, self.b):
@@ -146,45 +141,26 @@ class Pair:
         return 0
 
     def capture(self, ns, dev, bpf=()):
-        """Start tcpdump -w on ns/dev; return (proc, path) once it listens."""
-        path = os.path.join(self.workdir, f"cap{len(self.procs)}.pcap")
-        err = open(path + ".err", "w+")
-        proc = subprocess.Popen(["ip", "netns", "exec", ns, "tcpdump", "-n", "-U", "--immediate-mode", "-Z", "root",
-                                 "-i", dev,
-                                 "-w", path, *bpf], stdout=subprocess.DEVNULL, stderr=err)
-        self.procs.append(proc)
-        wait_until(lambda: "listening on" in open(path + ".err").read(), timeout=10)
-        return proc, path
+        """Start a capture (lib.topo.Capture) on ns/dev once tcpdump listens."""
+        node = self.topo["a"] if ns == self.a else self.topo["b"]
+        return node.capture(dev, duration=60, bpf=" ".join(bpf) or None,
+                            name=f"cap-{ns}-{dev}-{next(_seq)}.pcap")
 
     def stop_capture(self, cap):
         """Stop a capture once its file stopped growing; return the file."""
-        proc, path = cap
         sizes = []
 
         def settled():
-            sizes.append(os.path.getsize(path))
+            sizes.append(os.path.getsize(cap.path))
             return len(sizes) >= 3 and sizes[-1] == sizes[-3]
 
         wait_until(settled, timeout=5, interval=0.2)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
-        return path
+        return cap.stop()
 
     def close(self):
         for d in self.drivers:
             d.stop()
-        for p in self.procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait(5)
-        for ns in self.made:
-            sh("ip", "netns", "del", ns, check=False)
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        self.topo.teardown()
 
 
 def tshark(path, display_filter, fields):
