@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libyang/libyang.h>
@@ -140,12 +142,28 @@ out:
 	return rc;
 }
 
+/*
+ * Seed random(), which spreads timers (advertisement jitter): agents started
+ * together must not fire in step.
+ */
+static void
+pmipd_seed(void)
+{
+	unsigned seed;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
+		seed = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
+	srandom(seed);
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *conf = NULL, *plugin_dir = NULL;
 	bool foreground = false, check = false, verbose = false;
 	int ch;
+
+	pmipd_seed();
 
 	while ((ch = getopt(argc, argv, "c:dhnP:v")) != -1) {
 		switch (ch) {
