@@ -23,9 +23,6 @@
 
 #define LOG_LINE_MAX 1024
 
-/* Bit 31 of log_ratelimit.tokens marks an empty bucket; see log_rl_admit(). */
-#define RL_EMPTY 0x80000000u
-
 static const char *const log_ss_names[LOG_SS_MAX] = {
 	[LOG_SS_CORE] = "core",           [LOG_SS_EVENT] = "event",     [LOG_SS_CONFIG] = "config",
 	[LOG_SS_PLUGIN] = "plugin",       [LOG_SS_CODEC] = "codec",     [LOG_SS_AUTH] = "auth",
@@ -266,10 +263,9 @@ fatal(const char *fmt, ...)
 }
 
 /*
- * Token bucket. @burst tokens refill evenly over @interval_s seconds. While
- * the bucket is empty, tokens holds RL_EMPTY plus the number of lines
- * suppressed since the last printed one, so the summary needs no extra field;
- * suppressed keeps the lifetime total. Returns whether a line may pass and,
+ * Token bucket. @burst tokens refill evenly over @interval_s seconds.
+ * rl->pending counts the lines suppressed since the last printed one and
+ * rl->suppressed the lifetime total. Returns whether a line may pass and,
  * in *@pending, how many lines were suppressed before it. A zero interval or
  * burst turns the limit off. Lock held.
  */
@@ -277,7 +273,7 @@ static bool
 log_rl_admit(struct log_ratelimit *rl, uint64_t *pending)
 {
 	uint64_t period_ms = (uint64_t)rl->interval_s * 1000, elapsed_ms, gained;
-	unsigned tokens = rl->tokens & RL_EMPTY ? 0 : rl->tokens;
+	unsigned tokens = rl->tokens;
 	struct timespec now;
 
 	*pending = 0;
@@ -308,15 +304,13 @@ log_rl_admit(struct log_ratelimit *rl, uint64_t *pending)
 		}
 	}
 	if (tokens == 0) {
-		if (!(rl->tokens & RL_EMPTY))
-			rl->tokens = RL_EMPTY;
-		if ((rl->tokens & ~RL_EMPTY) < ~RL_EMPTY)
-			rl->tokens++;
+		rl->tokens = 0;
+		rl->pending++;
 		rl->suppressed++;
 		return false;
 	}
-	if (rl->tokens & RL_EMPTY)
-		*pending = rl->tokens & ~RL_EMPTY;
+	*pending = rl->pending;
+	rl->pending = 0;
 	rl->tokens = tokens - 1;
 	return true;
 }

@@ -106,15 +106,13 @@ struct log_ratelimit {
 	unsigned burst;
 	/* private */
 	unsigned tokens;
-	uint64_t suppressed;
+	uint64_t suppressed; /* lifetime total */
+	uint64_t pending;    /* suppressed since the last printed line */
 	struct timespec last;
 };
-#define LOG_RATELIMIT_INIT(interval, burst)      \
-	{                                        \
-		(interval), (burst), (burst), 0, \
-		{                                \
-			0, 0                     \
-		}                                \
+#define LOG_RATELIMIT_INIT(ival, nburst)                                    \
+	{                                                                   \
+		.interval_s = (ival), .burst = (nburst), .tokens = (nburst) \
 	}
 
 /**
