@@ -9,6 +9,7 @@
 #include <openssl/hmac.h>
 
 #include "radius_msg.h"
+#include "wire.h"
 
 /* One buffer given to md5_parts(). */
 struct md5_part {
@@ -43,8 +44,7 @@ hmac_md5(uint8_t out[16], const uint8_t *key, size_t keylen, const uint8_t *data
 static void
 put_len(struct radius_msg *m)
 {
-	m->buf[2] = (uint8_t)(m->len >> 8);
-	m->buf[3] = (uint8_t)m->len;
+	wire_put16(m->buf + 2, (uint16_t)m->len);
 }
 
 const char *
@@ -164,7 +164,7 @@ radius_msg_check(const uint8_t *pkt, size_t len)
 		return RADIUS_E_INVAL;
 	if (len < RADIUS_HDR_LEN)
 		return RADIUS_E_TRUNCATED;
-	plen = (size_t)pkt[2] << 8 | pkt[3];
+	plen = wire_get16(pkt + 2);
 	if (plen < RADIUS_MIN_LEN || plen > RADIUS_MAX_LEN)
 		return RADIUS_E_LENGTH;
 	if (plen > len)
@@ -198,7 +198,7 @@ radius_vsa_split(const uint8_t *val, size_t vlen, uint32_t *vendor, uint8_t *vty
 {
 	if (vlen < 6 || val[5] < 2 || val[5] != vlen - 4)
 		return RADIUS_E_VALUE;
-	*vendor = (uint32_t)val[0] << 24 | (uint32_t)val[1] << 16 | (uint32_t)val[2] << 8 | val[3];
+	*vendor = wire_get32(val);
 	*vtype = val[4];
 	*sub = val + 6;
 	*sublen = val[5] - 2u;

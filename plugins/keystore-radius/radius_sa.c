@@ -13,6 +13,7 @@
 
 #include "mip_replay.h"
 #include "radius_sa.h"
+#include "wire.h"
 
 #define AVPAIR_PREFIX "mobileip:spi"
 #define TOKENS_MAX    32
@@ -330,8 +331,7 @@ radius_sa_from_reply(const uint8_t *pkt, size_t len, const uint8_t req_auth[RADI
 				(*bad)++;
 		} else if (vendor == RADIUS_VENDOR_3GPP2 && vtype == RADIUS_3GPP2_MN_HA_SPI) {
 			if (sublen == 4 && !g_spi) {
-				g.spi_in = (uint32_t)sub[0] << 24 | (uint32_t)sub[1] << 16 |
-				           (uint32_t)sub[2] << 8 | sub[3];
+				g.spi_in = wire_get32(sub);
 				g.spi_out = g.spi_in;
 				g_spi = true;
 			} else {

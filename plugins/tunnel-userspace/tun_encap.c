@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tun_encap.h"
+#include "wire.h"
 
 #define IP_DF         0x4000
 #define IP_MF         0x2000
@@ -22,48 +23,6 @@
 #define GRE_PTYPE_IP4 0x0800
 #define MIN_S         0x80
 
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-uint16_t
-tunu_csum(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 int
 tunu_ipv4_check(const uint8_t *pkt, size_t len, size_t *hlen, size_t *tot)
 {
@@ -74,12 +33,12 @@ tunu_ipv4_check(const uint8_t *pkt, size_t len, size_t *hlen, size_t *tot)
 	if (pkt[0] >> 4 != 4)
 		return TUNU_E_IPHDR;
 	h = (size_t)(pkt[0] & 0x0f) * 4;
-	t = get16(pkt + 2);
+	t = wire_get16(pkt + 2);
 	if (h < TUNU_IPHDR_LEN || t < h)
 		return TUNU_E_IPHDR;
 	if (h > len || t > len)
 		return TUNU_E_SHORT;
-	if (tunu_csum(pkt, h) != 0)
+	if (wire_cksum(pkt, h) != 0)
 		return TUNU_E_CSUM;
 	*hlen = h;
 	*tot = t;
@@ -93,15 +52,15 @@ put_outer(uint8_t *h, const struct tunu_outer *o, uint8_t tos, uint16_t df, uint
 {
 	h[0] = 0x45;
 	h[1] = tos;
-	put16(h + 2, (uint16_t)tot);
-	put16(h + 4, o->id);
-	put16(h + 6, df);
+	wire_put16(h + 2, (uint16_t)tot);
+	wire_put16(h + 4, o->id);
+	wire_put16(h + 6, df);
 	h[8] = o->ttl != 0 ? o->ttl : TUNU_DEFAULT_TTL;
 	h[9] = proto;
-	put16(h + 10, 0);
+	wire_put16(h + 10, 0);
 	memcpy(h + 12, &o->src, 4);
 	memcpy(h + 16, &o->dst, 4);
-	put16(h + 10, tunu_csum(h, TUNU_IPHDR_LEN));
+	wire_put16(h + 10, wire_cksum(h, TUNU_IPHDR_LEN));
 }
 
 static bool
@@ -134,7 +93,7 @@ encap_min(const struct tunu_outer *o, uint8_t *pkt, size_t hlen, size_t tot, uin
 	uint8_t *h, *mh;
 
 	/* RFC 2004 section 3: minimal encapsulation is never applied to a fragment. */
-	if (get16(pkt + 6) & (IP_MF | IP_OFFMASK))
+	if (wire_get16(pkt + 6) & (IP_MF | IP_OFFMASK))
 		return TUNU_E_FRAG;
 	memcpy(&osrc, pkt + 12, 4);
 	memcpy(&odst, pkt + 16, 4);
@@ -148,18 +107,18 @@ encap_min(const struct tunu_outer *o, uint8_t *pkt, size_t hlen, size_t tot, uin
 	mh = h + hlen;
 	mh[0] = proto;
 	mh[1] = s ? MIN_S : 0;
-	put16(mh + 2, 0);
+	wire_put16(mh + 2, 0);
 	memcpy(mh + 4, &odst, 4);
 	if (s)
 		memcpy(mh + 8, &osrc, 4);
-	put16(mh + 2, tunu_csum(mh, m));
+	wire_put16(mh + 2, wire_cksum(mh, m));
 
 	h[9] = TUNU_PROTO_MINENC;
-	put16(h + 2, (uint16_t)(tot + m));
+	wire_put16(h + 2, (uint16_t)(tot + m));
 	memcpy(h + 12, &o->src, 4);
 	memcpy(h + 16, &o->dst, 4);
-	put16(h + 10, 0);
-	put16(h + 10, tunu_csum(h, hlen));
+	wire_put16(h + 10, 0);
+	wire_put16(h + 10, wire_cksum(h, hlen));
 	*out = h;
 	*outlen = tot + m;
 	return 0;
@@ -192,12 +151,12 @@ tunu_encap(enum tunu_encap type, const struct tunu_outer *o, uint8_t *pkt, size_
 		return TUNU_E_TOOBIG;
 	h = pkt - TUNU_IPHDR_LEN - gre;
 	/* RFC 2003 3.1: TOS and DF are copied from the inner header. */
-	put_outer(h, o, pkt[1], get16(pkt + 6) & IP_DF, (uint8_t)type, olen);
+	put_outer(h, o, pkt[1], wire_get16(pkt + 6) & IP_DF, (uint8_t)type, olen);
 	if (type == TUNU_ENC_GRE) {
-		put16(h + TUNU_IPHDR_LEN, o->key_present ? GRE_K : 0);
-		put16(h + TUNU_IPHDR_LEN + 2, GRE_PTYPE_IP4);
+		wire_put16(h + TUNU_IPHDR_LEN, o->key_present ? GRE_K : 0);
+		wire_put16(h + TUNU_IPHDR_LEN + 2, GRE_PTYPE_IP4);
 		if (o->key_present)
-			put32(h + TUNU_IPHDR_LEN + 4, o->key);
+			wire_put32(h + TUNU_IPHDR_LEN + 4, o->key);
 	}
 	*out = h;
 	*outlen = olen;
@@ -213,7 +172,7 @@ gre_parse(const uint8_t *g, size_t glen, size_t *hdr, bool *key_present, uint32_
 
 	if (glen < 4)
 		return TUNU_E_SHORT;
-	flags = get16(g);
+	flags = wire_get16(g);
 	/*
 	 * RFC 2784: version 0, and bits 1-5 zero unless RFC 1701 is implemented;
 	 * RFC 2890 gives bits 2 (K) and 3 (S) back their meaning. Bits 5-12 are
@@ -221,17 +180,17 @@ gre_parse(const uint8_t *g, size_t glen, size_t *hdr, bool *key_present, uint32_
 	 */
 	if ((flags & GRE_VER) != 0 || (flags & (GRE_R | GRE_SSR)) != 0)
 		return TUNU_E_GRE;
-	if (get16(g + 2) != GRE_PTYPE_IP4)
+	if (wire_get16(g + 2) != GRE_PTYPE_IP4)
 		return TUNU_E_PTYPE;
 	n += (flags & GRE_C) ? 4 : 0;
 	n += (flags & GRE_K) ? 4 : 0;
 	n += (flags & GRE_S) ? 4 : 0;
 	if (glen < n)
 		return TUNU_E_SHORT;
-	if ((flags & GRE_C) && tunu_csum(g, glen) != 0)
+	if ((flags & GRE_C) && wire_cksum(g, glen) != 0)
 		return TUNU_E_CSUM;
 	*key_present = (flags & GRE_K) != 0;
-	*key = *key_present ? get32(g + 4 + ((flags & GRE_C) ? 4 : 0)) : 0;
+	*key = *key_present ? wire_get32(g + 4 + ((flags & GRE_C) ? 4 : 0)) : 0;
 	*hdr = n;
 	return 0;
 }
@@ -263,18 +222,18 @@ decap_min(uint8_t *pkt, size_t hlen, size_t tot, struct tunu_decap *d)
 	m = (mh[1] & MIN_S) ? 12 : 8;
 	if (tot - hlen < m)
 		return TUNU_E_SHORT;
-	if (tunu_csum(mh, m) != 0)
+	if (wire_cksum(mh, m) != 0)
 		return TUNU_E_CSUM;
 
 	/* Rebuild the original header in a scratch copy and check it first. */
 	memcpy(hdr, pkt, hlen);
 	hdr[9] = mh[0];
-	put16(hdr + 2, (uint16_t)(tot - m));
+	wire_put16(hdr + 2, (uint16_t)(tot - m));
 	if (m == 12)
 		memcpy(hdr + 12, mh + 8, 4);
 	memcpy(hdr + 16, mh + 4, 4);
-	put16(hdr + 10, 0);
-	put16(hdr + 10, tunu_csum(hdr, hlen));
+	wire_put16(hdr + 10, 0);
+	wire_put16(hdr + 10, wire_cksum(hdr, hlen));
 	if (hdr[8] == 0)
 		return TUNU_E_TTL;
 
@@ -302,7 +261,7 @@ tunu_decap(uint8_t *pkt, size_t len, struct tunu_decap *d)
 	rc = tunu_ipv4_check(pkt, len, &hlen, &tot);
 	if (rc != 0)
 		return rc;
-	if (get16(pkt + 6) & (IP_MF | IP_OFFMASK))
+	if (wire_get16(pkt + 6) & (IP_MF | IP_OFFMASK))
 		return TUNU_E_FRAG;
 	switch (pkt[9]) {
 	case TUNU_PROTO_MINENC:

@@ -90,16 +90,6 @@ struct tunu_decap {
 };
 
 /**
- * tunu_csum - RFC 1071 Internet checksum of @len bytes at @data.
- * @data: bytes to sum.
- * @len: their number (odd lengths are padded with a zero byte).
- *
- * Return: the checksum as a number, to be stored most significant byte
- * first; 0 when @data already holds a correct checksum.
- */
-uint16_t tunu_csum(const void *data, size_t len);
-
-/**
  * tunu_ipv4_check - validate an IPv4 header at @pkt.
  * @pkt: packet start.
  * @len: bytes available.

@@ -110,13 +110,13 @@ test_checksum_vectors(void **state)
 	uint8_t odd[3] = { 0x01, 0x02, 0x03 };
 	uint8_t h2[20];
 
-	assert_int_equal(tunu_csum(rfc, sizeof(rfc)), 0x220d);
-	assert_int_equal(tunu_csum(hdr, sizeof(hdr)), 0);
+	assert_int_equal(wire_cksum(rfc, sizeof(rfc)), 0x220d);
+	assert_int_equal(wire_cksum(hdr, sizeof(hdr)), 0);
 	memcpy(h2, hdr, 20);
 	h2[10] = h2[11] = 0;
-	assert_int_equal(tunu_csum(h2, 20), 0xb861);
+	assert_int_equal(wire_cksum(h2, 20), 0xb861);
 	/* Odd length pads with zero: 0x0102 + 0x0300 = 0x0402. */
-	assert_int_equal(tunu_csum(odd, 3), (uint16_t)~0x0402);
+	assert_int_equal(wire_cksum(odd, 3), (uint16_t)~0x0402);
 }
 
 static void
