@@ -46,18 +46,7 @@
  */
 #define FA_ICMP_FILTER 1
 
-static const struct fa_counter_desc fa_counter_rows[] = {
-#define FA_COUNTER_ROW(m, name, descr) { name, descr, offsetof(struct fa_counters, m) },
-	FA_COUNTERS(FA_COUNTER_ROW)
-#undef FA_COUNTER_ROW
-};
-
-const struct fa_counter_desc *
-fa_counter_table(size_t *n)
-{
-	*n = sizeof(fa_counter_rows) / sizeof(fa_counter_rows[0]);
-	return fa_counter_rows;
-}
+PMIP_COUNTER_TABLE(fa_counter_table, FA_COUNTERS, struct fa_counters)
 
 void
 fa_get_counters(const struct fa *fa, struct fa_counters *out)
@@ -619,8 +608,7 @@ fa_stop(struct fa *fa)
 	if (fa == NULL)
 		return;
 	fa_pending_free_all(fa);
-	if (fa->vhash != NULL)
-		fa_visitors_fini(fa);
+	fa_visitors_fini(fa);
 	fa_ifs_free(fa->ifs, fa->n_ifs);
 	fa_close_link(fa);
 	fa_tunnel_close(fa);

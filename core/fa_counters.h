@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counters.h"
+
 /* X(member, state name, description) */
 #define FA_COUNTERS(X)                                                                             \
 	X(reg_requests_received, "faRegRequestsReceived", "registration requests received")        \
@@ -69,40 +71,17 @@
  * ha_authentication_failure or poorly_formed_replies when a reply caused the denial).
  */
 struct fa_counters {
-#define FA_COUNTER_MEMBER(m, name, descr) uint64_t m;
-	FA_COUNTERS(FA_COUNTER_MEMBER)
-#undef FA_COUNTER_MEMBER
-};
-
-/**
- * struct fa_counter_desc - description of one member of struct fa_counters.
- * @name: state name ("faRegRequestsReceived").
- * @descr: one-line description.
- * @offset: offsetof() the member in struct fa_counters.
- */
-struct fa_counter_desc {
-	const char *name;
-	const char *descr;
-	size_t offset;
+	FA_COUNTERS(PMIP_COUNTER_MEMBER)
 };
 
 /**
  * fa_counter_table - the descriptions of all counters, in FA_COUNTERS() order.
  * @n: receives the number of rows.
  *
+ * Read a value with pmip_counter_value() on a struct fa_counters.
+ *
  * Return: the first row of a static array.
  */
-const struct fa_counter_desc *fa_counter_table(size_t *n);
-
-/**
- * fa_counter_value - value of the counter described by @d in @c.
- * @c: counters.
- * @d: a row of fa_counter_table().
- */
-static inline uint64_t
-fa_counter_value(const struct fa_counters *c, const struct fa_counter_desc *d)
-{
-	return *(const uint64_t *)((const char *)c + d->offset);
-}
+const struct pmip_counter_desc *fa_counter_table(size_t *n);
 
 #endif /* PMIP_FA_COUNTERS_H */

@@ -9,10 +9,10 @@
  *                 +-- pending      struct fa_pending per request between its arrival and
  *                 |                the home agent's reply (or the timeout), hashed by the
  *                 |                low 32 bits of the Identification
- *                 +-- visitor      struct fa_visitor per registered mobile node: hash by
- *                 |   hash/tree    home address for lookups, AVL tree for ordered walks
- *                 +-- heap         visitors with a finite lifetime by expiry time; one ev
- *                 |                timer is armed for the earliest
+ *                 +-- visitors     struct fa_visitor per registered mobile node, by home
+ *                 |                address (addr_index.h: hash for lookups, ordered walks)
+ *                 +-- expiry       visitors with a finite lifetime by expiry time
+ *                 |                (expiry.h: min-heap under one ev timer)
  *                 +-- tuns         struct fa_tun per (care-of address, home agent,
  *                                  encapsulation), shared by the visitors that use it
  */
@@ -22,7 +22,9 @@
 #include <net/if.h>
 #include <syslog.h>
 
+#include "addr_index.h"
 #include "ev.h"
+#include "expiry.h"
 #include "fa.h"
 #include "keystore.h"
 #include "log.h"
@@ -32,7 +34,6 @@
 #define FA_PENDING_MAX     4096 /* pending registrations; more are denied with 66 */
 #define FA_PENDING_BUCKETS 512
 #define FA_LIFETIME_INF    0xffff
-#define FA_EXPIRY_NEVER    UINT64_MAX
 #define FA_SOL_MIN_GAP_MS  1000 /* at most one solicited advertisement per second */
 #define FA_LL_CACHE        256  /* link-layer observations kept */
 
@@ -86,21 +87,18 @@ struct fa_tun {
 
 /** struct fa_visitor - a registered mobile node. */
 struct fa_visitor {
-	struct fa_visitor *hnext;        /* hash chain */
-	struct fa_visitor *left, *right; /* AVL tree by home address */
-	struct fa_tun *tun;              /* NULL without delivery */
-	char *nai;                       /* NULL without NAI */
-	struct in_addr hoa, ha, coa, src;
+	struct addr_index_node ix; /* ix.addr: the home address */
+	struct fa_tun *tun;        /* NULL without delivery */
+	char *nai;                 /* NULL without NAI */
+	struct in_addr ha, coa, src;
 	uint64_t id;
-	uint64_t expiry_ms; /* monotonic, FA_EXPIRY_NEVER for infinite */
-	uint32_t heap_idx;  /* UINT32_MAX when not in the heap */
+	struct expiry_entry exp; /* pending unless the lifetime is infinite */
 	unsigned ifindex;
 	char ifname[IF_NAMESIZE];
 	uint8_t mac[FA_MAC_LEN];
 	uint16_t src_port;
 	uint16_t lifetime;
 	uint8_t flags;
-	uint8_t height;
 	bool delivery; /* the link route for the home address is installed */
 	bool reverse;  /* the reverse-tunnel entry is installed */
 };
@@ -130,12 +128,8 @@ struct fa {
 	struct fa_pending *pending[FA_PENDING_BUCKETS];
 	size_t n_pending;
 
-	struct fa_visitor **vhash;
-	size_t vhash_size, n_visitors;
-	struct fa_visitor *vroot;
-	struct fa_visitor **heap;
-	size_t heap_len, heap_cap;
-	struct ev_timer *expiry;
+	struct addr_index visitors; /* struct fa_visitor by home address */
+	struct expiry expiry;       /* struct fa_visitor with a finite lifetime */
 	struct fa_tun *tuns;
 
 	int fd_pkt, fd_icmp; /* -1 when closed */

@@ -234,7 +234,8 @@ fa_check(struct fa *fa, const struct fa_pending *p, const struct mip_msg *m)
 	if (!(p->flags & MIP_RRQ_F_D) && (fi == NULL || fi->coa.s_addr != p->coa.s_addr))
 		return MIP_CODE_FA_INVALID_COA;
 	if (!dereg && fa_visitor_find(fa, p->hoa) == NULL &&
-	    (fa->cfg.busy || (fa->cfg.max_visitors != 0 && fa->n_visitors >= fa->cfg.max_visitors)))
+	    (fa->cfg.busy ||
+	     (fa->cfg.max_visitors != 0 && fa_visitor_count(fa) >= fa->cfg.max_visitors)))
 		return MIP_CODE_FA_NO_RESOURCES;
 	return 0;
 }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * fa_visitor.c - foreign agent visitor list: hash, ordered tree, expiry heap, forwarding.
+ * fa_visitor.c - foreign agent visitor list: index, lifetimes, forwarding, state accessors.
  *
- * Visitors are found by home address in a chained hash table that doubles when its load
- * exceeds one, and are also kept in an AVL tree by home address so that the state
- * accessors walk them in key order in O(log n) per step. Every visitor with a finite
- * lifetime sits in a binary min-heap by expiry time under a single ev timer.
+ * Visitors are kept in an address index by home address (addr_index.h: O(1) lookups,
+ * walks in key order in O(log n) per step). Every visitor with a finite lifetime is
+ * pending in the expiry heap (expiry.h), whose single ev timer removes visitors as their
+ * lifetimes end.
  *
  * A visitor exists only after its home agent accepted a registration relayed by this
  * foreign agent. Its forwarding state, set up through the tunnel back end before the
@@ -45,241 +45,23 @@
 #define FA_VHASH_MIN 64
 #define FA_FWD_FLAGS (MIP_RRQ_F_D | MIP_RRQ_F_M | MIP_RRQ_F_G | MIP_RRQ_F_T)
 
-static uint32_t
-fa_key(struct in_addr a)
-{
-	return ntohl(a.s_addr);
-}
-
-static size_t
-fa_vbucket(struct in_addr hoa, size_t size)
-{
-	uint32_t h = fa_key(hoa) * 2654435761u; /* Knuth's multiplicative hash */
-
-	return (h ^ (h >> 16)) & (size - 1);
-}
-
-/* --- AVL tree by home address --- */
-
-static int
-fa_avl_h(const struct fa_visitor *n)
-{
-	return n != NULL ? n->height : 0;
-}
-
-static void
-fa_avl_fix(struct fa_visitor *n)
-{
-	int l = fa_avl_h(n->left), r = fa_avl_h(n->right);
-
-	n->height = (uint8_t)(1 + (l > r ? l : r));
-}
-
 static struct fa_visitor *
-fa_avl_rotate(struct fa_visitor *n, bool right)
+fa_visitor_of(struct addr_index_node *n)
 {
-	struct fa_visitor *p;
-
-	if (right) {
-		p = n->left;
-		n->left = p->right;
-		p->right = n;
-	} else {
-		p = n->right;
-		n->right = p->left;
-		p->left = n;
-	}
-	fa_avl_fix(n);
-	fa_avl_fix(p);
-	return p;
+	return ADDR_INDEX_ENTRY(n, struct fa_visitor, ix);
 }
 
-static struct fa_visitor *
-fa_avl_balance(struct fa_visitor *n)
-{
-	int bf;
-
-	fa_avl_fix(n);
-	bf = fa_avl_h(n->left) - fa_avl_h(n->right);
-	if (bf > 1) {
-		if (fa_avl_h(n->left->left) < fa_avl_h(n->left->right))
-			n->left = fa_avl_rotate(n->left, false);
-		return fa_avl_rotate(n, true);
-	}
-	if (bf < -1) {
-		if (fa_avl_h(n->right->right) < fa_avl_h(n->right->left))
-			n->right = fa_avl_rotate(n->right, true);
-		return fa_avl_rotate(n, false);
-	}
-	return n;
-}
-
-static struct fa_visitor *
-fa_avl_insert(struct fa_visitor *root, struct fa_visitor *n)
-{
-	if (root == NULL) {
-		n->left = n->right = NULL;
-		n->height = 1;
-		return n;
-	}
-	if (fa_key(n->hoa) < fa_key(root->hoa))
-		root->left = fa_avl_insert(root->left, n);
-	else
-		root->right = fa_avl_insert(root->right, n);
-	return fa_avl_balance(root);
-}
-
-static struct fa_visitor *
-fa_avl_remove_min(struct fa_visitor *root, struct fa_visitor **min)
-{
-	if (root->left == NULL) {
-		*min = root;
-		return root->right;
-	}
-	root->left = fa_avl_remove_min(root->left, min);
-	return fa_avl_balance(root);
-}
-
-static struct fa_visitor *
-fa_avl_remove(struct fa_visitor *root, uint32_t k)
-{
-	struct fa_visitor *l, *r, *m;
-
-	if (root == NULL)
-		return NULL;
-	if (k < fa_key(root->hoa)) {
-		root->left = fa_avl_remove(root->left, k);
-	} else if (k > fa_key(root->hoa)) {
-		root->right = fa_avl_remove(root->right, k);
-	} else {
-		l = root->left;
-		r = root->right;
-		if (r == NULL)
-			return l;
-		r = fa_avl_remove_min(r, &m);
-		m->left = l;
-		m->right = r;
-		return fa_avl_balance(m);
-	}
-	return fa_avl_balance(root);
-}
-
-/* Visitor with the smallest key greater than @k, or the smallest of all when !@have_k. */
-static struct fa_visitor *
-fa_avl_after(struct fa_visitor *n, bool have_k, uint32_t k)
-{
-	struct fa_visitor *best = NULL;
-
-	while (n != NULL) {
-		if (!have_k || fa_key(n->hoa) > k) {
-			best = n;
-			n = n->left;
-		} else {
-			n = n->right;
-		}
-	}
-	return best;
-}
-
-/* --- expiry heap --- */
-
+/* The expiry callback: the lifetime of the visitor holding @e has ended. */
 static void
-fa_heap_swap(struct fa *fa, size_t a, size_t b)
-{
-	struct fa_visitor *t = fa->heap[a];
-
-	fa->heap[a] = fa->heap[b];
-	fa->heap[b] = t;
-	fa->heap[a]->heap_idx = (uint32_t)a;
-	fa->heap[b]->heap_idx = (uint32_t)b;
-}
-
-static void
-fa_heap_sift(struct fa *fa, size_t i)
-{
-	while (i > 0 && fa->heap[i]->expiry_ms < fa->heap[(i - 1) / 2]->expiry_ms) {
-		fa_heap_swap(fa, i, (i - 1) / 2);
-		i = (i - 1) / 2;
-	}
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-
-		if (l < fa->heap_len && fa->heap[l]->expiry_ms < fa->heap[m]->expiry_ms)
-			m = l;
-		if (r < fa->heap_len && fa->heap[r]->expiry_ms < fa->heap[m]->expiry_ms)
-			m = r;
-		if (m == i)
-			break;
-		fa_heap_swap(fa, i, m);
-		i = m;
-	}
-}
-
-static void
-fa_heap_rearm(struct fa *fa)
-{
-	uint64_t now = ev_now_ms(), at;
-
-	if (fa->heap_len == 0) {
-		ev_timer_del(fa->expiry);
-		return;
-	}
-	at = fa->heap[0]->expiry_ms;
-	ev_timer_arm(fa->expiry, at > now ? at - now : 0);
-}
-
-static void
-fa_heap_remove(struct fa *fa, struct fa_visitor *v)
-{
-	size_t i = v->heap_idx;
-
-	if (i == UINT32_MAX)
-		return;
-	v->heap_idx = UINT32_MAX;
-	fa->heap_len--;
-	if (i != fa->heap_len) {
-		fa->heap[i] = fa->heap[fa->heap_len];
-		fa->heap[i]->heap_idx = (uint32_t)i;
-		fa_heap_sift(fa, i);
-	}
-	fa_heap_rearm(fa);
-}
-
-static int
-fa_heap_insert(struct fa *fa, struct fa_visitor *v)
-{
-	if (fa->heap_len == fa->heap_cap) {
-		size_t cap = fa->heap_cap != 0 ? fa->heap_cap * 2 : 64;
-		struct fa_visitor **h = realloc(fa->heap, cap * sizeof(*h));
-
-		if (h == NULL)
-			return -ENOMEM;
-		fa->heap = h;
-		fa->heap_cap = cap;
-	}
-	fa->heap[fa->heap_len] = v;
-	v->heap_idx = (uint32_t)fa->heap_len++;
-	fa_heap_sift(fa, v->heap_idx);
-	fa_heap_rearm(fa);
-	return 0;
-}
-
-static void
-fa_expiry_fire(void *arg)
+fa_expired(struct expiry_entry *e, void *arg)
 {
 	struct fa *fa = arg;
-	uint64_t now = ev_now_ms();
+	struct fa_visitor *v = EXPIRY_ENTRY(e, struct fa_visitor, exp);
 	char a[INET_ADDRSTRLEN];
 
-	while (fa->heap_len > 0 && fa->heap[0]->expiry_ms <= now) {
-		struct fa_visitor *v = fa->heap[0];
-
-		fa->cnt.visitors_expired++;
-		log_info(LOG_SS_FA, "visitor %s expired",
-		         inet_ntop(AF_INET, &v->hoa, a, sizeof(a)));
-		fa_visitor_remove(fa, v);
-	}
-	fa_heap_rearm(fa);
+	fa->cnt.visitors_expired++;
+	log_info(LOG_SS_FA, "visitor %s expired", inet_ntop(AF_INET, &v->ix.addr, a, sizeof(a)));
+	fa_visitor_remove(fa, v);
 }
 
 /* --- tunnels and forwarding --- */
@@ -346,7 +128,7 @@ static void
 fa_route_of(const struct fa_visitor *v, struct tun_route *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->dst = v->hoa;
+	r->dst = v->ix.addr;
 	r->plen = 32;
 	r->kind = TUN_ROUTE_LINK;
 	snprintf(r->ifname, sizeof(r->ifname), "%s", v->ifname);
@@ -357,7 +139,7 @@ static void
 fa_reverse_of(const struct fa_visitor *v, struct tun_reverse *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->src = v->hoa;
+	r->src = v->ix.addr;
 	snprintf(r->ifname, sizeof(r->ifname), "%s", v->ifname);
 	r->tunnel = v->tun->id;
 }
@@ -410,7 +192,7 @@ fa_fwd_add(struct fa *fa, struct fa_visitor *v)
 	}
 	if (rc < 0) {
 		fa->cnt.tunnel_errors++;
-		log_warnx(LOG_SS_FA, "forwarding for visitor %s: %s", inet_ntoa(v->hoa),
+		log_warnx(LOG_SS_FA, "forwarding for visitor %s: %s", inet_ntoa(v->ix.addr),
 		          err[0] != '\0' ? err : strerror(-rc));
 		fa_fwd_del(fa, v);
 	}
@@ -422,98 +204,50 @@ fa_fwd_add(struct fa *fa, struct fa_visitor *v)
 int
 fa_visitors_init(struct fa *fa)
 {
-	fa->vhash = calloc(FA_VHASH_MIN, sizeof(*fa->vhash));
-	fa->expiry = ev_timer_new(fa->env.loop, fa_expiry_fire, fa);
-	if (fa->vhash == NULL || fa->expiry == NULL) {
-		free(fa->vhash);
-		ev_timer_free(fa->expiry);
-		fa->vhash = NULL;
-		fa->expiry = NULL;
+	if (addr_index_init(&fa->visitors) < 0)
+		return -ENOMEM;
+	if (expiry_init(&fa->expiry, fa->env.loop, fa_expired, fa) < 0) {
+		addr_index_fini(&fa->visitors);
 		return -ENOMEM;
 	}
-	fa->vhash_size = FA_VHASH_MIN;
 	return 0;
 }
 
 void
 fa_visitors_fini(struct fa *fa)
 {
-	while (fa->vroot != NULL)
-		fa_visitor_remove(fa, fa->vroot);
-	ev_timer_free(fa->expiry);
-	free(fa->vhash);
-	free(fa->heap);
-	fa->expiry = NULL;
-	fa->vhash = NULL;
-	fa->heap = NULL;
+	struct fa_visitor *v;
+
+	while ((v = fa_visitor_of(addr_index_first(&fa->visitors))) != NULL)
+		fa_visitor_remove(fa, v);
+	expiry_fini(&fa->expiry);
+	addr_index_fini(&fa->visitors);
 }
 
 struct fa_visitor *
 fa_visitor_find(const struct fa *fa, struct in_addr hoa)
 {
-	struct fa_visitor *v = fa->vhash[fa_vbucket(hoa, fa->vhash_size)];
-
-	while (v != NULL && v->hoa.s_addr != hoa.s_addr)
-		v = v->hnext;
-	return v;
-}
-
-static void
-fa_vhash_grow(struct fa *fa)
-{
-	size_t size = fa->vhash_size * 2;
-	struct fa_visitor **t = calloc(size, sizeof(*t));
-
-	if (t == NULL)
-		return; /* keep the longer chains */
-	for (size_t i = 0; i < fa->vhash_size; i++) {
-		struct fa_visitor *v, *next;
-
-		for (v = fa->vhash[i]; v != NULL; v = next) {
-			size_t j = fa_vbucket(v->hoa, size);
-
-			next = v->hnext;
-			v->hnext = t[j];
-			t[j] = v;
-		}
-	}
-	free(fa->vhash);
-	fa->vhash = t;
-	fa->vhash_size = size;
+	return fa_visitor_of(addr_index_find(&fa->visitors, hoa));
 }
 
 static struct fa_visitor *
 fa_visitor_create(struct fa *fa, struct in_addr hoa)
 {
 	struct fa_visitor *v = calloc(1, sizeof(*v));
-	size_t i;
 
 	if (v == NULL)
 		return NULL;
-	v->hoa = hoa;
-	v->heap_idx = UINT32_MAX;
-	if (fa->n_visitors >= fa->vhash_size)
-		fa_vhash_grow(fa);
-	i = fa_vbucket(hoa, fa->vhash_size);
-	v->hnext = fa->vhash[i];
-	fa->vhash[i] = v;
-	fa->vroot = fa_avl_insert(fa->vroot, v);
-	fa->n_visitors++;
+	v->ix.addr = hoa;
+	addr_index_insert(&fa->visitors, &v->ix);
 	return v;
 }
 
 void
 fa_visitor_remove(struct fa *fa, struct fa_visitor *v)
 {
-	struct fa_visitor **pp = &fa->vhash[fa_vbucket(v->hoa, fa->vhash_size)];
-
 	fa_fwd_del(fa, v);
-	fa_heap_remove(fa, v);
-	while (*pp != v)
-		pp = &(*pp)->hnext;
-	*pp = v->hnext;
-	fa->vroot = fa_avl_remove(fa->vroot, fa_key(v->hoa));
-	fa->n_visitors--;
+	expiry_remove(&fa->expiry, &v->exp);
+	addr_index_remove(&fa->visitors, &v->ix);
 	free(v->nai);
 	free(v);
 }
@@ -533,7 +267,8 @@ fa_visitor_accept(struct fa *fa, const struct fa_pending *p, const struct mip_rr
 	}
 	if (fi == NULL)
 		return -ENODEV; /* the interface left the configuration meanwhile */
-	if (v == NULL && fa->cfg.max_visitors != 0 && fa->n_visitors >= fa->cfg.max_visitors)
+	if (v == NULL && fa->cfg.max_visitors != 0 &&
+	    addr_index_count(&fa->visitors) >= fa->cfg.max_visitors)
 		return -ENOSPC;
 	if (v == NULL && (v = fa_visitor_create(fa, r->hoa)) == NULL)
 		return -ENOMEM;
@@ -558,14 +293,12 @@ fa_visitor_accept(struct fa *fa, const struct fa_pending *p, const struct mip_rr
 		fa_visitor_remove(fa, v);
 		return rc;
 	}
-	fa_heap_remove(fa, v);
-	v->expiry_ms = FA_EXPIRY_NEVER;
-	if (r->lifetime != FA_LIFETIME_INF) {
-		v->expiry_ms = ev_now_ms() + (uint64_t)r->lifetime * 1000;
-		if (fa_heap_insert(fa, v) < 0) {
-			fa_visitor_remove(fa, v);
-			return -ENOMEM;
-		}
+	if (r->lifetime == FA_LIFETIME_INF) {
+		expiry_remove(&fa->expiry, &v->exp);
+	} else if (expiry_add(&fa->expiry, &v->exp, ev_now_ms() + (uint64_t)r->lifetime * 1000) <
+	           0) {
+		fa_visitor_remove(fa, v);
+		return -ENOMEM;
 	}
 	return 0;
 }
@@ -573,10 +306,10 @@ fa_visitor_accept(struct fa *fa, const struct fa_pending *p, const struct mip_rr
 void
 fa_visitors_prune(struct fa *fa)
 {
-	struct fa_visitor *v = fa_avl_after(fa->vroot, false, 0);
+	struct fa_visitor *v = fa_visitor_of(addr_index_first(&fa->visitors));
 
 	while (v != NULL) {
-		struct fa_visitor *next = fa_avl_after(fa->vroot, true, fa_key(v->hoa));
+		struct fa_visitor *next = fa_visitor_of(addr_index_next(&fa->visitors, v->ix.addr));
 		bool keep = false;
 
 		for (size_t i = 0; i < fa->n_ifs && !keep; i++)
@@ -595,7 +328,7 @@ fa_visitor_info_fill(const struct fa_visitor *v, struct fa_visitor_info *out)
 	uint64_t now = ev_now_ms();
 
 	memset(out, 0, sizeof(*out));
-	out->hoa = v->hoa;
+	out->hoa = v->ix.addr;
 	out->ha = v->ha;
 	out->coa = v->coa;
 	out->src = v->src;
@@ -606,9 +339,9 @@ fa_visitor_info_fill(const struct fa_visitor *v, struct fa_visitor_info *out)
 	out->flags = v->flags;
 	out->id = v->id;
 	out->lifetime = v->lifetime;
-	out->remaining = v->expiry_ms == FA_EXPIRY_NEVER ? UINT32_MAX
-	                 : v->expiry_ms > now ? (uint32_t)((v->expiry_ms - now + 999) / 1000)
-	                                      : 0;
+	out->remaining = !expiry_pending(&v->exp) ? UINT32_MAX
+	                 : v->exp.at_ms > now     ? (uint32_t)((v->exp.at_ms - now + 999) / 1000)
+	                                          : 0;
 	out->reverse_tunnel = v->reverse;
 	out->delivery = v->delivery;
 	if (v->nai != NULL)
@@ -618,7 +351,7 @@ fa_visitor_info_fill(const struct fa_visitor *v, struct fa_visitor_info *out)
 size_t
 fa_visitor_count(const struct fa *fa)
 {
-	return fa->n_visitors;
+	return addr_index_count(&fa->visitors);
 }
 
 int
@@ -636,7 +369,8 @@ int
 fa_visitor_next(const struct fa *fa, const struct in_addr *after, struct fa_visitor_info *out)
 {
 	const struct fa_visitor *v =
-	        fa_avl_after(fa->vroot, after != NULL, after != NULL ? fa_key(*after) : 0);
+	        fa_visitor_of(after != NULL ? addr_index_next(&fa->visitors, *after)
+	                                    : addr_index_first(&fa->visitors));
 
 	if (v == NULL)
 		return -ENOENT;

@@ -9,7 +9,7 @@
  *     route of each mobile node, proxy ARP and gratuitous ARP on the home link.
  *   - ha_reg.c: registration processing, from a received datagram to the reply (the
  *     stage diagram is there), pending key-store lookups, security-violation records.
- *   - ha_binding.c: the binding table (hash, ordered tree, expiry heap, the binding
+ *   - ha_binding.c: the binding table (index by home address, expiry heap, the binding
  *     lifetime diagram) and the state accessors.
  *   - ha_int.h: the objects the three share; ha.h and ha_counters.h: the public API.
  *
@@ -37,18 +37,7 @@
 
 /* --- counters --- */
 
-static const struct ha_counter_desc ha_counter_descs[] = {
-#define HA_COUNTER_DESC(m, name, descr) { name, descr, offsetof(struct ha_counters, m) },
-	HA_COUNTERS(HA_COUNTER_DESC)
-#undef HA_COUNTER_DESC
-};
-
-const struct ha_counter_desc *
-ha_counter_table(size_t *n)
-{
-	*n = sizeof(ha_counter_descs) / sizeof(ha_counter_descs[0]);
-	return ha_counter_descs;
-}
+PMIP_COUNTER_TABLE(ha_counter_table, HA_COUNTERS, struct ha_counters)
 
 void
 ha_get_counters(const struct ha *ha, struct ha_counters *out)
@@ -165,7 +154,7 @@ static void
 ha_route_init(struct tun_route *r, const struct ha_bind *b)
 {
 	memset(r, 0, sizeof(*r));
-	r->dst = b->mn->hoa;
+	r->dst = b->mn->ix.addr;
 	r->plen = 32;
 	r->kind = TUN_ROUTE_TUNNEL;
 	r->tunnel = b->tun != NULL ? b->tun->id : 0;
@@ -176,7 +165,7 @@ ha_parp_init(struct tun_arp_proxy *pa, const struct ha *ha, const struct ha_mn *
 {
 	memset(pa, 0, sizeof(*pa));
 	snprintf(pa->ifname, sizeof(pa->ifname), "%s", ha->nets[mn->net].ifname);
-	pa->addr = mn->hoa;
+	pa->addr = mn->ix.addr;
 }
 
 /* Point the node's host route into @b's tunnel, taking it from @old if set. */
@@ -200,7 +189,7 @@ ha_route_move(struct ha *ha, struct ha_bind *old, struct ha_bind *b)
 	if (err < 0) {
 		ha->cnt.tunnel_errors++;
 		log_rl(&ha->rl, LOG_SS_HA, LOG_WARNING, "route to %s not added: %s",
-		       inet_ntoa(b->mn->hoa), msg[0] != '\0' ? msg : strerror(-err));
+		       inet_ntoa(b->mn->ix.addr), msg[0] != '\0' ? msg : strerror(-err));
 		return err;
 	}
 	b->routed = true;
@@ -239,13 +228,13 @@ ha_fwd_bind(struct ha *ha, struct ha_bind *b)
 	if (err < 0) {
 		ha->cnt.tunnel_errors++;
 		log_rl(&ha->rl, LOG_SS_HA, LOG_WARNING, "proxy ARP for %s on %s not added: %s",
-		       inet_ntoa(mn->hoa), pa.ifname, msg[0] != '\0' ? msg : strerror(-err));
+		       inet_ntoa(mn->ix.addr), pa.ifname, msg[0] != '\0' ? msg : strerror(-err));
 		ha_route_move(ha, b, NULL);
 		goto fail_route;
 	}
 	ha->cnt.proxy_arps_sent++;
 	if (ha->tun_ops->gratuitous_arp != NULL &&
-	    ha->tun_ops->gratuitous_arp(ha->tun, pa.ifname, mn->hoa, pa.answer_mac,
+	    ha->tun_ops->gratuitous_arp(ha->tun, pa.ifname, mn->ix.addr, pa.answer_mac,
 	                                HA_GARP_COUNT) == 0)
 		ha->cnt.gratuitous_arps_sent += HA_GARP_COUNT;
 	return 0;
@@ -287,7 +276,7 @@ ha_remove_bindings(struct ha *ha, const int *keep)
 	struct ha_mn *m, *next;
 
 	for (m = ha_mn_first(ha); m != NULL; m = next) {
-		next = ha_mn_next(ha, m->hoa);
+		next = ha_mn_next(ha, m->ix.addr);
 		if (keep != NULL && keep[m->net] >= 0) {
 			m->net = (uint8_t)keep[m->net];
 			continue;
@@ -496,7 +485,7 @@ ha_stop(struct ha *ha)
 	if (ha == NULL)
 		return;
 	ha_pending_cancel_all(ha);
-	if (ha->mn_hash != NULL && ha->tun_ops != NULL)
+	if (ha->tun_ops != NULL)
 		ha_remove_bindings(ha, NULL);
 	ha_nets_free(ha->nets, ha->n_nets);
 	ha_backend_unload(ha);

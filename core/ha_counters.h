@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counters.h"
+
 /* X(member, state name, description) */
 #define HA_COUNTERS(X)                                                                             \
 	X(registration_accepted, "haRegistrationAccepted", "requests accepted (code 0)")           \
@@ -62,40 +64,17 @@
  * reg_requests_received or dereg_requests_received when it could be decoded.
  */
 struct ha_counters {
-#define HA_COUNTER_MEMBER(m, name, descr) uint64_t m;
-	HA_COUNTERS(HA_COUNTER_MEMBER)
-#undef HA_COUNTER_MEMBER
-};
-
-/**
- * struct ha_counter_desc - description of one member of struct ha_counters.
- * @name: state name ("haRegistrationAccepted").
- * @descr: one-line description.
- * @offset: offsetof() the member in struct ha_counters.
- */
-struct ha_counter_desc {
-	const char *name;
-	const char *descr;
-	size_t offset;
+	HA_COUNTERS(PMIP_COUNTER_MEMBER)
 };
 
 /**
  * ha_counter_table - the descriptions of all counters, in HA_COUNTERS() order.
  * @n: receives the number of rows.
  *
+ * Read a value with pmip_counter_value() on a struct ha_counters.
+ *
  * Return: the first row of a static array.
  */
-const struct ha_counter_desc *ha_counter_table(size_t *n);
-
-/**
- * ha_counter_value - value of the counter described by @d in @c.
- * @c: counters.
- * @d: a row of ha_counter_table().
- */
-static inline uint64_t
-ha_counter_value(const struct ha_counters *c, const struct ha_counter_desc *d)
-{
-	return *(const uint64_t *)((const char *)c + d->offset);
-}
+const struct pmip_counter_desc *ha_counter_table(size_t *n);
 
 #endif /* PMIP_HA_COUNTERS_H */

@@ -5,11 +5,11 @@
  * Objects and their owners:
  *
  *   struct ha ----+-- nets[]        home networks with their sockets
- *                 +-- mn hash/tree  struct ha_mn per mobile node (hash by home address for
- *                 |                 lookups, AVL tree by home address for ordered walks)
+ *                 +-- mns           struct ha_mn per mobile node, by home address
+ *                 |                 (addr_index.h: hash for lookups, ordered walks)
  *                 |     +-- binds   struct ha_bind per care-of address, sorted by address
- *                 +-- heap          every binding with a finite lifetime, by expiry time;
- *                 |                 one ev timer is armed for the earliest
+ *                 +-- expiry        every binding with a finite lifetime, by expiry time
+ *                 |                 (expiry.h: min-heap under one ev timer)
  *                 +-- tunnels       struct ha_tun per (local, care-of, encapsulation),
  *                 |                 shared by the bindings that use it
  *                 +-- pending       struct ha_pending per request awaiting the key store,
@@ -21,7 +21,9 @@
 #include <net/if.h>
 #include <syslog.h>
 
+#include "addr_index.h"
 #include "ev.h"
+#include "expiry.h"
 #include "ha.h"
 #include "keystore.h"
 #include "log.h"
@@ -33,7 +35,6 @@
 #define HA_PENDING_MAX     4096 /* requests awaiting the key store */
 #define HA_PENDING_BUCKETS 256
 #define HA_LIFETIME_INF    0xffff
-#define HA_EXPIRY_NEVER    UINT64_MAX
 
 struct ha;
 struct ha_mn;
@@ -65,8 +66,7 @@ struct ha_bind {
 	struct ha_tun *tun; /* NULL when forwarding could not be set up */
 	struct in_addr coa, src;
 	uint64_t id;
-	uint64_t expiry_ms; /* monotonic, HA_EXPIRY_NEVER for infinite */
-	uint32_t heap_idx;  /* UINT32_MAX when not in the heap */
+	struct expiry_entry exp; /* pending unless the lifetime is infinite */
 	uint16_t lifetime;
 	uint8_t flags;
 	bool routed; /* the node's host route points into this binding's tunnel */
@@ -74,12 +74,9 @@ struct ha_bind {
 
 /** struct ha_mn - a mobile node with at least one binding. */
 struct ha_mn {
-	struct ha_mn *hnext;        /* hash chain */
-	struct ha_mn *left, *right; /* AVL tree by home address */
+	struct addr_index_node ix; /* ix.addr: the home address */
 	struct ha_bind *binds;
 	char *nai; /* NULL when the registration carried no NAI */
-	struct in_addr hoa;
-	uint8_t height;
 	uint8_t n_binds;
 	uint8_t net; /* index in ha->nets */
 };
@@ -111,12 +108,9 @@ struct ha {
 	struct log_ratelimit rl;
 	uint8_t *rxbuf;
 
-	struct ha_mn **mn_hash;
-	size_t mn_hash_size, n_mn, n_binds;
-	struct ha_mn *mn_root;
-	struct ha_bind **heap;
-	size_t heap_len, heap_cap;
-	struct ev_timer *expiry;
+	struct addr_index mns; /* struct ha_mn by home address */
+	size_t n_binds;
+	struct expiry expiry; /* struct ha_bind with a finite lifetime */
 
 	struct ha_tun **tun_hash;
 	size_t tun_hash_size, n_tun;

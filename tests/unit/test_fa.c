@@ -1098,7 +1098,7 @@ static void
 test_counter_table(void **state)
 {
 	size_t n;
-	const struct fa_counter_desc *d = fa_counter_table(&n);
+	const struct pmip_counter_desc *d = fa_counter_table(&n);
 	struct fa_counters c;
 
 	(void)state;
@@ -1107,7 +1107,7 @@ test_counter_table(void **state)
 	c.reg_replies_received = 42;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(d[i].name, "faRegRepliesRecieved") == 0)
-			assert_int_equal(fa_counter_value(&c, &d[i]), 42);
+			assert_int_equal(pmip_counter_value(&c, &d[i]), 42);
 }
 
 int

@@ -577,7 +577,7 @@ static void
 test_counter_table(void **state)
 {
 	size_t n;
-	const struct ha_counter_desc *d = ha_counter_table(&n);
+	const struct pmip_counter_desc *d = ha_counter_table(&n);
 	struct ha_counters c;
 
 	(void)state;
@@ -587,7 +587,7 @@ test_counter_table(void **state)
 	c.too_many_bindings = 42;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(d[i].name, "haTooManyBindings") == 0)
-			assert_int_equal(ha_counter_value(&c, &d[i]), 42);
+			assert_int_equal(pmip_counter_value(&c, &d[i]), 42);
 }
 
 int
