@@ -101,7 +101,7 @@ fa_send_link(struct fa *fa, unsigned ifindex, const uint8_t *mac, struct in_addr
              const struct sockaddr_in *to, const uint8_t *buf, size_t len)
 {
 	size_t tot = FA_IP_UDP + len;
-	uint8_t *pkt = malloc(tot);
+	uint8_t *pkt = fa->linkbuf;
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
 		                  .sll_protocol = htons(ETH_P_IP),
 		                  .sll_ifindex = (int)ifindex,
@@ -109,8 +109,8 @@ fa_send_link(struct fa *fa, unsigned ifindex, const uint8_t *mac, struct in_addr
 	uint16_t ck;
 	ssize_t n;
 
-	if (pkt == NULL)
-		return -ENOMEM;
+	if (len > FA_TXBUF_LEN)
+		return -EMSGSIZE;
 	memcpy(ll.sll_addr, mac, FA_MAC_LEN);
 	/* UDP header, checksummed with the pseudo header (RFC 768) placed just before it. */
 	memcpy(pkt + 8, &from, 4);
@@ -136,7 +136,6 @@ fa_send_link(struct fa *fa, unsigned ifindex, const uint8_t *mac, struct in_addr
 	memcpy(pkt + 16, &to->sin_addr, 4);
 	wire_put16(pkt + 10, wire_cksum(pkt, 20));
 	n = sendto(fa->fd_pkt, pkt, tot, 0, (struct sockaddr *)&ll, sizeof(ll));
-	free(pkt);
 	return n < 0 ? -errno : 0;
 }
 
@@ -551,7 +550,10 @@ fa_start_hooks(const struct role_env *env, const struct fa_config *cfg,
 		fa->use_hooks = true;
 	}
 	fa->rxbuf = malloc(MIP_MSG_MAX);
-	if (fa->rxbuf == NULL || fa_visitors_init(fa) < 0) {
+	fa->txbuf = malloc(FA_TXBUF_LEN);
+	fa->linkbuf = malloc(FA_IP_UDP + FA_TXBUF_LEN);
+	if (fa->rxbuf == NULL || fa->txbuf == NULL || fa->linkbuf == NULL ||
+	    fa_visitors_init(fa) < 0) {
 		snprintf(errmsg, errlen, "out of memory");
 		goto fail;
 	}
@@ -613,6 +615,8 @@ fa_stop(struct fa *fa)
 	fa_close_link(fa);
 	fa_tunnel_close(fa);
 	free(fa->rxbuf);
+	free(fa->txbuf);
+	free(fa->linkbuf);
 	free(fa);
 }
 

@@ -135,8 +135,13 @@ struct fa {
 	int fd_pkt, fd_icmp; /* -1 when closed */
 	struct ev_io *io_pkt, *io_icmp;
 	struct fa_ll_obs ll_cache[FA_LL_CACHE];
-	uint8_t *rxbuf;
+	uint8_t *rxbuf;   /* MIP_MSG_MAX: one received datagram */
+	uint8_t *txbuf;   /* FA_TXBUF_LEN: a relayed request or reply being built */
+	uint8_t *linkbuf; /* FA_IP_UDP + FA_TXBUF_LEN: a frame to a mobile node */
 };
+
+/* Largest message the FA builds: a relayed message plus its own auth extension. */
+#define FA_TXBUF_LEN (MIP_MSG_MAX + MIP_AUTH_EXT_LEN)
 
 /* fa.c */
 

@@ -255,24 +255,21 @@ static void
 fa_relay(struct fa *fa, struct fa_pending *p)
 {
 	const struct fa_if *fi = fa_if_by_index(fa, p->ifindex);
-	size_t cap = p->len + MIP_AUTH_EXT_LEN;
-	uint8_t *out = malloc(cap);
+	uint8_t *out = fa->txbuf;
 	struct mip_builder b;
 	struct mip_msg m;
 	int rc;
 
-	if (out == NULL || fi == NULL ||
+	if (fi == NULL ||
 	    mip_msg_decode(p->buf, p->len, MIP_DEC_REQUIRE_AUTH, &m, NULL) != MIP_OK ||
-	    mip_builder_init_relay(&b, out, cap, &m) < 0 ||
+	    mip_builder_init_relay(&b, out, FA_TXBUF_LEN, &m) < 0 ||
 	    (p->faha != NULL && mip_build_auth(&b, MIP_EXT_FHAE, p->faha->spi, p->faha->key) < 0) ||
 	    (p->timer = ev_timer_new(fa->env.loop, fa_timeout, p)) == NULL) {
-		free(out);
 		fa_deny(fa, p, MIP_CODE_FA_UNSPECIFIED);
 		fa_pending_free(fa, p);
 		return;
 	}
 	rc = fa_send_ha(fa, fi->coa, p->ha, out, b.len);
-	free(out);
 	if (rc < 0) {
 		fa_deny(fa, p, MIP_CODE_FA_HA_UNREACH);
 		fa_pending_free(fa, p);
@@ -479,10 +476,10 @@ fa_rrp_input(struct fa *fa, const uint8_t *buf, size_t len, const struct role_rx
 		fa_pending_free(fa, p);
 		return;
 	}
-	out = malloc(len + MIP_AUTH_EXT_LEN);
-	mip_builder_init(&b, out, out != NULL ? len + MIP_AUTH_EXT_LEN : 0);
+	out = fa->txbuf;
+	mip_builder_init(&b, out, FA_TXBUF_LEN);
 	if (m.auth_idx >= 0)
-		mip_builder_init_relay(&b, out, out != NULL ? len + MIP_AUTH_EXT_LEN : 0, &m);
+		mip_builder_init_relay(&b, out, FA_TXBUF_LEN, &m);
 	else
 		mip_build_rrp(&b, &m.rrp);
 	if (p->mnfa != NULL)
@@ -493,7 +490,6 @@ fa_rrp_input(struct fa *fa, const uint8_t *buf, size_t len, const struct role_rx
 		fa_to_mn(fa, p, out, b.len);
 		fa->cnt.reg_replies_relayed++;
 	}
-	free(out);
 	fa_pending_free(fa, p);
 }
 
