@@ -10,10 +10,12 @@
 
 #include "conf.h"
 #include "engine.h"
+#include "nc.h"
 
 /* Leaves whose values are secrets: never printed, never echoed in errors. */
 static const char *const conf_secret_leaves[] = { "key-hex", "key-ascii",     "group-key",
-	                                          "secret",  "user-password", NULL };
+	                                          "secret",  "user-password", "password-hash",
+	                                          NULL };
 
 static bool
 conf_is_secret(const char *name, size_t len)
@@ -29,6 +31,12 @@ conf_is_secret(const char *name, size_t len)
 		    memcmp(name, conf_secret_leaves[i], len) == 0)
 			return true;
 	return false;
+}
+
+bool
+conf_leaf_is_secret(const char *name)
+{
+	return conf_is_secret(name, strlen(name));
 }
 
 static LY_ERR
@@ -63,7 +71,7 @@ conf_ctx_new(struct nb_error *err)
 		return NULL;
 	}
 	ly_ctx_set_module_imp_clb(ctx, conf_import_cb, NULL);
-	if (ly_ctx_load_module(ctx, "pmip", NULL, NULL) == NULL) {
+	if (ly_ctx_load_module(ctx, "pmip", NULL, NULL) == NULL || nc_ctx_load(ctx) < 0) {
 		conf_ly_error(ctx, err);
 		ly_ctx_destroy(ctx);
 		return NULL;

@@ -36,7 +36,15 @@ extern const struct conf_yang_module conf_yang_modules[];
 #define CONF_REDACTED "<redacted>"
 
 /**
- * conf_ctx_new - new libyang context with the embedded pmip module.
+ * conf_leaf_is_secret - is @name (a leaf name, optionally "module:name") a
+ * secret that is never printed, logged or returned by NETCONF?
+ * @name: leaf name.
+ */
+bool conf_leaf_is_secret(const char *name);
+
+/**
+ * conf_ctx_new - new libyang context with the embedded pmip module and the
+ * NETCONF modules (nc_ctx_load()).
  * @err: receives the reason on failure.
  *
  * Also switches libyang's logging to "store only", so that errors reach the

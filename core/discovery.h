@@ -174,6 +174,8 @@ struct disc_env {
  * @clients: clients currently tracked (seen and not gone).
  * @ignored: clients currently ignored.
  * @events: upcalls made.
+ * @rx_bad_ttl: of @rx, advertisements whose IP TTL was not 1; they are
+ *	processed anyway (senders must use TTL 1; the value is only counted).
  */
 struct disc_status {
 	uint64_t rx;
@@ -183,6 +185,7 @@ struct disc_status {
 	uint64_t clients;
 	uint64_t ignored;
 	uint64_t events;
+	uint64_t rx_bad_ttl;
 };
 
 /**
@@ -197,6 +200,11 @@ struct disc_status {
  *	after @create and on every change, running or not; a running instance
  *	applies the change in place. Return 0, or -1 with @errmsg filled and the
  *	old settings kept. May be NULL if the plugin has no settings.
+ *	@cfg is the /pmip:pmip/proxy container (or NULL). Every back end may
+ *	read client-interface and idle-timeout from it; the back ends' own
+ *	optional leaves are also under /pmip/proxy: agent-discovery-interface
+ *	and solicitation-destination (discovery-icmp), the static-agent list
+ *	(discovery-static). See docs/discovery.md.
  * @start: open sockets or captures and begin reporting (events come later,
  *	from the loop). discovery-icmp also sends its initial solicitations.
  *	Return 0, or -1 with @errmsg filled and nothing left open. Mandatory.

@@ -108,8 +108,14 @@ struct proxy_subnet {
 	struct in_addr ha;
 };
 
-/** struct proxy_config - /pmip/proxy; requested_lifetime 0 = the FA's maximum. */
+/**
+ * struct proxy_config - /pmip/proxy; requested_lifetime 0 = the FA's maximum.
+ * @dnode: the /pmip:pmip/proxy node this struct was parsed from, borrowed: valid only
+ *	during the role's start() and reconfigure() calls, where it is handed to the
+ *	discovery back ends' configure() (they copy what they keep). NULL in tests.
+ */
 struct proxy_config {
+	const struct lyd_node *dnode;
 	char client_if[IF_NAMESIZE];
 	char (*discovery)[PMIP_NAME_MAX];
 	size_t n_discovery;
@@ -128,6 +134,7 @@ struct proxy_config {
 
 /** struct aap_config - /pmip/aap. The group key is wiped when freed. */
 struct aap_config {
+	struct in_addr address; /* sender id and local address; INADDR_ANY: not configured */
 	uint16_t port;
 	uint8_t group_key[PMIP_GROUP_KEY_MAX];
 	size_t group_key_len;
@@ -159,6 +166,8 @@ struct aap_config {
  */
 struct fa;
 struct ha;
+struct proxy;
+struct aap;
 
 struct pmip_engine {
 	struct ev_loop *loop;
@@ -178,8 +187,10 @@ struct pmip_engine {
 	struct fa_config *fa;
 	struct proxy_config *proxy;
 	struct aap_config *aap;
-	struct ha *ha_inst; /* running home agent; NULL when off or in check mode */
-	struct fa *fa_inst; /* running foreign agent; NULL when off or in check mode */
+	struct ha *ha_inst;       /* running home agent; NULL when off or in check mode */
+	struct fa *fa_inst;       /* running foreign agent; NULL when off or in check mode */
+	struct proxy *proxy_inst; /* running proxy access point; NULL when off or in check mode */
+	struct aap *aap_inst;     /* running AAP; NULL when off or in check mode */
 };
 
 /**

@@ -38,8 +38,9 @@
 #include "plugin.h"
 #include "wire.h"
 
-#define FA_RX_BUDGET 64 /* datagrams read per readiness event */
-#define FA_IP_UDP    28 /* IPv4 + UDP header */
+#define FA_RX_BUDGET  64           /* datagrams read per readiness event */
+#define FA_IP_UDP     28           /* IPv4 + UDP header */
+#define FA_ALL_AGENTS "224.0.0.11" /* All Mobility Agents (RFC 5944 3.6.1.1) */
 /*
  * Raw ICMP socket filter of linux/icmp.h (which clashes with net/if.h): a 32-bit mask of
  * the ICMP types to drop, at level SOL_RAW.
@@ -88,6 +89,15 @@ fa_if_resolve(struct fa *fa, struct fa_if *fi)
 		if (setsockopt(fa->fd_icmp, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0 &&
 		    errno != EADDRINUSE)
 			log_warn(LOG_SS_FA, "%s: join 224.0.0.2", fi->name);
+	}
+	if (idx != 0 && idx != fi->ifindex && fa->fd_mc >= 0) {
+		/* Requests may go to the All Mobility Agents group (RFC 5944 3.6.1.1). */
+		struct ip_mreqn mr = { .imr_ifindex = (int)idx };
+
+		inet_pton(AF_INET, FA_ALL_AGENTS, &mr.imr_multiaddr);
+		if (setsockopt(fa->fd_mc, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0 &&
+		    errno != EADDRINUSE)
+			log_warn(LOG_SS_FA, "%s: join %s", fi->name, FA_ALL_AGENTS);
 	}
 	fi->ifindex = idx;
 	return idx;
@@ -382,7 +392,10 @@ fa_ifs_free(struct fa_if *ifs, size_t n)
 	free(ifs);
 }
 
-/* Packet socket for UDP port 434 (link-layer sources and sending) and raw ICMP socket. */
+/*
+ * Packet socket for UDP port 434 (link-layer sources and sending), raw ICMP socket, and UDP
+ * sockets for requests sent to the limited broadcast or the All Mobility Agents group.
+ */
 static int
 fa_open_link(struct fa *fa, char *errmsg, size_t errlen)
 {
@@ -399,6 +412,7 @@ fa_open_link(struct fa *fa, char *errmsg, size_t errlen)
 	};
 	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
 	uint32_t filt = ~(1u << ICMP_ROUTERSOLICIT);
+	struct in_addr bc = { htonl(INADDR_BROADCAST) }, mc;
 	int one = 1, ttl = 1;
 
 	fa->fd_pkt = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IP));
@@ -423,6 +437,22 @@ fa_open_link(struct fa *fa, char *errmsg, size_t errlen)
 		snprintf(errmsg, errlen, "out of memory");
 		return -1;
 	}
+	/*
+	 * A mobile node may send its request to the limited broadcast address or to the All
+	 * Mobility Agents group instead of the advertised address (RFC 5944 3.6.1.1). These
+	 * sockets take them for every FA interface; IP_PKTINFO tells which one, and the answer
+	 * leaves from that interface's care-of address (fa_rrq_input).
+	 */
+	inet_pton(AF_INET, FA_ALL_AGENTS, &mc);
+	if ((fa->fd_bc = role_udp_open(bc, MIP_UDP_PORT, errmsg, errlen)) < 0 ||
+	    (fa->fd_mc = role_udp_open(mc, MIP_UDP_PORT, errmsg, errlen)) < 0)
+		return -1;
+	fa->io_bc = ev_io_new(fa->env.loop, fa->fd_bc, EV_IO_READ, fa_udp_readable, fa);
+	fa->io_mc = ev_io_new(fa->env.loop, fa->fd_mc, EV_IO_READ, fa_udp_readable, fa);
+	if (fa->io_bc == NULL || fa->io_mc == NULL) {
+		snprintf(errmsg, errlen, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
@@ -431,12 +461,18 @@ fa_close_link(struct fa *fa)
 {
 	ev_io_free(fa->io_pkt);
 	ev_io_free(fa->io_icmp);
-	fa->io_pkt = fa->io_icmp = NULL;
+	ev_io_free(fa->io_bc);
+	ev_io_free(fa->io_mc);
+	fa->io_pkt = fa->io_icmp = fa->io_bc = fa->io_mc = NULL;
 	if (fa->fd_pkt >= 0)
 		close(fa->fd_pkt);
 	if (fa->fd_icmp >= 0)
 		close(fa->fd_icmp);
-	fa->fd_pkt = fa->fd_icmp = -1;
+	if (fa->fd_bc >= 0)
+		close(fa->fd_bc);
+	if (fa->fd_mc >= 0)
+		close(fa->fd_mc);
+	fa->fd_pkt = fa->fd_icmp = fa->fd_bc = fa->fd_mc = -1;
 }
 
 /*
@@ -544,7 +580,7 @@ fa_start_hooks(const struct role_env *env, const struct fa_config *cfg,
 	fa->cfg = *cfg;
 	fa->cfg.ifs = NULL;
 	fa->rl = rl;
-	fa->fd_pkt = fa->fd_icmp = -1;
+	fa->fd_pkt = fa->fd_icmp = fa->fd_bc = fa->fd_mc = -1;
 	if (hooks != NULL) {
 		fa->hooks = *hooks;
 		fa->use_hooks = true;

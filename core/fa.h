@@ -318,4 +318,14 @@ int fa_visitor_lookup(const struct fa *fa, struct in_addr hoa, struct fa_visitor
  */
 int fa_visitor_next(const struct fa *fa, const struct in_addr *after, struct fa_visitor_info *out);
 
+/**
+ * fa_visitor_clear - remove a visitor on an operator's request (pmipctl, NETCONF), with its
+ * delivery route and reverse tunnel, as its expiry would. The home agent is not told.
+ * @fa: foreign agent.
+ * @hoa: home address of the visitor.
+ *
+ * Return: 0, or -ENOENT.
+ */
+int fa_visitor_clear(struct fa *fa, struct in_addr hoa);
+
 #endif /* PMIP_FA_H */

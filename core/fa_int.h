@@ -134,6 +134,8 @@ struct fa {
 
 	int fd_pkt, fd_icmp; /* -1 when closed */
 	struct ev_io *io_pkt, *io_icmp;
+	int fd_bc, fd_mc; /* UDP 434 on 255.255.255.255 and 224.0.0.11; -1 when closed */
+	struct ev_io *io_bc, *io_mc;
 	struct fa_ll_obs ll_cache[FA_LL_CACHE];
 	uint8_t *rxbuf;   /* MIP_MSG_MAX: one received datagram */
 	uint8_t *txbuf;   /* FA_TXBUF_LEN: a relayed request or reply being built */

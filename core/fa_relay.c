@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "fa_int.h"
 #include "wire.h"
 
@@ -148,6 +149,7 @@ fa_deny(struct fa *fa, const struct fa_pending *p, uint8_t code)
 	if (code == MIP_CODE_FA_LIFETIME_TOO_LONG)
 		h.lifetime = fa->cfg.max_reg_lifetime;
 	fa_count_denial(fa, code);
+	event_raise_reg_failure(EVENT_ROLE_FA, p->hoa, p->ha, p->coa, code, p->nai);
 	log_rl(&fa->rl, LOG_SS_FA, LOG_INFO, "registration of %s denied: %u %s",
 	       inet_ntop(AF_INET, &p->hoa, a, sizeof(a)), code, mip_code_name(code));
 	mip_builder_init(&b, buf, sizeof(buf));

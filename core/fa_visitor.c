@@ -377,3 +377,14 @@ fa_visitor_next(const struct fa *fa, const struct in_addr *after, struct fa_visi
 	fa_visitor_info_fill(v, out);
 	return 0;
 }
+
+int
+fa_visitor_clear(struct fa *fa, struct in_addr hoa)
+{
+	struct fa_visitor *v = fa_visitor_find(fa, hoa);
+
+	if (v == NULL)
+		return -ENOENT;
+	fa_visitor_remove(fa, v);
+	return 0;
+}

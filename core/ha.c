@@ -21,15 +21,27 @@
  * The first binding of a node installs proxy ARP for the home address on the home
  * network's interface and announces it with gratuitous ARPs; the last one removes the
  * proxy ARP entry.
+ *
+ * Return home (RFC 5944 section 4.6). When a node deregisters from its home link, the HA
+ * announces the home address at the node's own link-layer address, so that neighbours
+ * stop sending to the HA. That address is the source of the request's frame, seen by an
+ * AF_PACKET socket filtered to UDP port 434 (as the FA does, decision 10) and drained
+ * before every batch of UDP reads; a deregistration through a foreign agent or an expiry
+ * announces nothing, since the node is not on the home link.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "ha_int.h"
+#include "wire.h"
 
 #define HA_RX_BUDGET  64 /* datagrams read per socket per loop pass */
 #define HA_GARP_COUNT 3
@@ -287,7 +299,118 @@ ha_remove_bindings(struct ha *ha, const int *keep)
 	}
 }
 
+void
+ha_announce_home(struct ha *ha, int net, struct in_addr hoa, const uint8_t mac[TUN_MAC_LEN])
+{
+	const char *ifname = ha->nets[net].ifname;
+	char a[INET_ADDRSTRLEN];
+
+	if (ha->tun_ops->gratuitous_arp == NULL ||
+	    ha->tun_ops->gratuitous_arp(ha->tun, ifname, hoa, mac, HA_GARP_COUNT) < 0) {
+		ha->cnt.tunnel_errors++;
+		return;
+	}
+	ha->cnt.gratuitous_arps_sent += HA_GARP_COUNT;
+	log_debug(LOG_SS_HA, "%s is home again: announced at %02x:%02x:%02x:%02x:%02x:%02x on %s",
+	          inet_ntop(AF_INET, &hoa, a, sizeof(a)), mac[0], mac[1], mac[2], mac[3], mac[4],
+	          mac[5], ifname);
+}
+
 /* --- sockets --- */
+
+static size_t
+ha_ll_slot(unsigned ifindex, struct in_addr src, uint16_t port)
+{
+	uint32_t h = (ntohl(src.s_addr) ^ ((uint32_t)port << 16) ^ ifindex) * 2654435761u;
+
+	return (h >> 16) % HA_LL_CACHE;
+}
+
+/* Drain the packet socket into the link-layer cache (one slot per source, last one wins). */
+static void
+ha_pkt_drain(struct ha *ha)
+{
+	uint8_t b[64];
+
+	for (int i = 0; ha->fd_pkt >= 0 && i < 4 * HA_RX_BUDGET; i++) {
+		struct sockaddr_ll ll;
+		socklen_t sl = sizeof(ll);
+		ssize_t n =
+		        recvfrom(ha->fd_pkt, b, sizeof(b), MSG_TRUNC, (struct sockaddr *)&ll, &sl);
+		struct ha_ll_obs o;
+		size_t ihl;
+
+		if (n < 0)
+			return;
+		ihl = (size_t)(b[0] & 0xf) * 4;
+		if (ll.sll_pkttype == PACKET_OUTGOING || ll.sll_halen != TUN_MAC_LEN || ihl < 20 ||
+		    (size_t)n < ihl + 8 || ihl + 8 > sizeof(b))
+			continue;
+		o.ifindex = (unsigned)ll.sll_ifindex;
+		memcpy(&o.src, b + 12, 4);
+		o.port = wire_get16(b + ihl);
+		memcpy(o.mac, ll.sll_addr, TUN_MAC_LEN);
+		ha->ll_cache[ha_ll_slot(o.ifindex, o.src, o.port)] = o;
+	}
+}
+
+static void
+ha_pkt_readable(int fd, unsigned what, void *arg)
+{
+	ha_pkt_drain(arg);
+}
+
+bool
+ha_ll_lookup(const struct ha *ha, const struct role_rx *rx, uint8_t mac[TUN_MAC_LEN])
+{
+	uint16_t port = ntohs(rx->src.sin_port);
+	const struct ha_ll_obs *o = &ha->ll_cache[ha_ll_slot(rx->ifindex, rx->src.sin_addr, port)];
+	bool home = false;
+
+	if (rx->ifindex == 0 || o->ifindex != rx->ifindex ||
+	    o->src.s_addr != rx->src.sin_addr.s_addr || o->port != port)
+		return false;
+	for (size_t i = 0; i < ha->n_nets && !home; i++)
+		home = if_nametoindex(ha->nets[i].ifname) == rx->ifindex;
+	if (!home)
+		return false;
+	memcpy(mac, o->mac, TUN_MAC_LEN);
+	return true;
+}
+
+/*
+ * Packet socket for frames to UDP port 434 (unfragmented), for the link-layer source of
+ * requests from the home link. Without it (no CAP_NET_RAW) the HA works, minus the
+ * announcement of a node back home.
+ */
+static void
+ha_pkt_open(struct ha *ha)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9), /* IP protocol */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 6),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6), /* fragment offset */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2), /* UDP destination port */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MIP_UDP_PORT, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 64),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+
+	code[6].k = ha->cfg.udp_port;
+	ha->fd_pkt = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IP));
+	if (ha->fd_pkt < 0 ||
+	    setsockopt(ha->fd_pkt, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ||
+	    (ha->io_pkt = ev_io_new(ha->env.loop, ha->fd_pkt, EV_IO_READ, ha_pkt_readable, ha)) ==
+	            NULL) {
+		log_warn(LOG_SS_HA, "packet socket: no gratuitous ARP when a node returns home");
+		if (ha->fd_pkt >= 0)
+			close(ha->fd_pkt);
+		ha->fd_pkt = -1;
+	}
+}
 
 static void
 ha_sock_read(int fd, unsigned what, void *arg)
@@ -296,6 +419,7 @@ ha_sock_read(int fd, unsigned what, void *arg)
 	struct ha *ha = net->ha;
 	struct role_rx rx;
 
+	ha_pkt_drain(ha);
 	for (int i = 0; i < HA_RX_BUDGET; i++) {
 		ssize_t n = role_udp_recv(fd, ha->rxbuf, MIP_MSG_MAX + 1, &rx);
 
@@ -451,6 +575,7 @@ ha_start(const struct role_env *env, const struct ha_config *cfg, char *errmsg, 
 		return NULL;
 	}
 	ha->env = *env;
+	ha->fd_pkt = -1;
 	ha->tun_env.loop = env->loop;
 	ha->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 20);
 	ha->tun_hash_size = HA_TUN_HASH;
@@ -471,6 +596,8 @@ ha_start(const struct role_env *env, const struct ha_config *cfg, char *errmsg, 
 	if ((ha->nets = ha_nets_new(ha, cfg, errmsg, errlen)) == NULL)
 		goto fail;
 	ha->n_nets = cfg->n_nets;
+	if (env->send == NULL)
+		ha_pkt_open(ha);
 	log_info(LOG_SS_HA, "home agent started: %zu home network(s), port %u, tunnel-%s",
 	         ha->n_nets, cfg->udp_port, cfg->tunnel_backend);
 	return ha;
@@ -488,6 +615,9 @@ ha_stop(struct ha *ha)
 	if (ha->tun_ops != NULL)
 		ha_remove_bindings(ha, NULL);
 	ha_nets_free(ha->nets, ha->n_nets);
+	ev_io_free(ha->io_pkt);
+	if (ha->fd_pkt >= 0)
+		close(ha->fd_pkt);
 	ha_backend_unload(ha);
 	ha_bindings_fini(ha);
 	replay_table_free(ha->replay);

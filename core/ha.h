@@ -220,4 +220,15 @@ int ha_binding_lookup(const struct ha *ha, struct in_addr hoa, struct in_addr co
 int ha_binding_next(const struct ha *ha, const struct in_addr *hoa, const struct in_addr *coa,
                     struct ha_binding_info *out);
 
+/**
+ * ha_binding_clear - remove bindings on an operator's request (pmipctl, NETCONF), with their
+ * tunnel references, host route and proxy ARP entry, as a deregistration would.
+ * @ha: home agent.
+ * @hoa: home address.
+ * @coa: care-of address of the one binding to remove, or NULL for every binding of @hoa.
+ *
+ * Return: the number of bindings removed (at least 1), or -ENOENT.
+ */
+int ha_binding_clear(struct ha *ha, struct in_addr hoa, const struct in_addr *coa);
+
 #endif /* PMIP_HA_H */

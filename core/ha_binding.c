@@ -20,7 +20,8 @@
  *        |  home network removed, HA stopped          |
  *        +--------------------------------------------+
  *           (tunnel reference, host route, and for the node's last binding the proxy
- *            ARP entry are removed; a gratuitous ARP announces the change)
+ *            ARP entry are removed; a node that deregisters from its home link is
+ *            announced there at its own link-layer address, see ha.c)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -251,4 +252,28 @@ ha_binding_next(const struct ha *ha, const struct in_addr *hoa, const struct in_
 		return -ENOENT;
 	ha_binding_info_fill(ha, b, out);
 	return 0;
+}
+
+int
+ha_binding_clear(struct ha *ha, struct in_addr hoa, const struct in_addr *coa)
+{
+	struct ha_mn *m = ha_mn_find(ha, hoa);
+	struct ha_bind *b;
+	int n = 0;
+
+	if (m == NULL)
+		return -ENOENT;
+	if (coa != NULL) {
+		b = ha_bind_find(m, *coa);
+		if (b == NULL)
+			return -ENOENT;
+		ha_binding_remove(ha, b);
+		return 1;
+	}
+	while (m->n_binds > 1) {
+		ha_binding_remove(ha, m->binds);
+		n++;
+	}
+	ha_binding_remove(ha, m->binds); /* frees m */
+	return n + 1;
 }

@@ -35,6 +35,7 @@
 #define HA_PENDING_MAX     4096 /* requests awaiting the key store */
 #define HA_PENDING_BUCKETS 256
 #define HA_LIFETIME_INF    0xffff
+#define HA_LL_CACHE        256 /* link-layer sources of requests kept (packet socket) */
 
 struct ha;
 struct ha_mn;
@@ -90,7 +91,17 @@ struct ha_pending {
 	struct role_rx rx;
 	uint64_t id;
 	size_t len;
-	uint8_t buf[]; /* the request as received */
+	bool has_mac;             /* @mac is the request's link-layer source */
+	uint8_t mac[TUN_MAC_LEN]; /* (only requests that arrived on a home link) */
+	uint8_t buf[];            /* the request as received */
+};
+
+/** struct ha_ll_obs - link-layer source of a frame to UDP port 434 (packet socket). */
+struct ha_ll_obs {
+	unsigned ifindex;
+	struct in_addr src;
+	uint16_t port;
+	uint8_t mac[TUN_MAC_LEN];
 };
 
 /** struct ha - a running home agent. */
@@ -107,6 +118,9 @@ struct ha {
 	struct replay_table *replay;
 	struct log_ratelimit rl;
 	uint8_t *rxbuf;
+	int fd_pkt; /* AF_PACKET, UDP 434 frames: link-layer sources; -1 when closed */
+	struct ev_io *io_pkt;
+	struct ha_ll_obs ll_cache[HA_LL_CACHE];
 
 	struct addr_index mns; /* struct ha_mn by home address */
 	size_t n_binds;
@@ -165,6 +179,16 @@ int ha_fwd_bind(struct ha *ha, struct ha_bind *b);
 void ha_binding_remove(struct ha *ha, struct ha_bind *b);
 /** ha_net_of - index of the home network containing @addr, or -1. */
 int ha_net_of(const struct ha *ha, struct in_addr addr);
+/**
+ * ha_ll_lookup - link-layer source of the request @rx, if it arrived on the interface of a
+ * home network and the packet socket saw its frame. Return: true with @mac filled.
+ */
+bool ha_ll_lookup(const struct ha *ha, const struct role_rx *rx, uint8_t mac[TUN_MAC_LEN]);
+/**
+ * ha_announce_home - a mobile node deregistered from its home link (RFC 5944 section 4.6):
+ * broadcast gratuitous ARPs on home network @net saying that @hoa is at @mac again.
+ */
+void ha_announce_home(struct ha *ha, int net, struct in_addr hoa, const uint8_t mac[TUN_MAC_LEN]);
 
 /* ha_reg.c */
 

@@ -48,6 +48,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "event.h"
 #include "ha_int.h"
 #include "wire.h"
 
@@ -141,6 +142,7 @@ ha_secviol_record(struct ha *ha, struct in_addr addr, uint32_t spi, uint64_t id,
 	v->id = id;
 	v->reason = reason;
 	ha->secviol_seen[i] = ev_now_ms();
+	event_raise_auth_failure(EVENT_ROLE_HA, addr, spi, id, (int)reason);
 }
 
 int
@@ -278,6 +280,10 @@ ha_answer(struct ha *ha, const struct role_rx *rx, int net, bool bcast, const ui
 	if (fa_sa != NULL)
 		mip_build_auth(&b, MIP_EXT_FHAE, fa_sa->spi, fa_sa->key);
 	ha_count_code(ha, code);
+	if (!mip_code_is_success(code))
+		event_raise_reg_failure(EVENT_ROLE_HA, h.hoa, h.ha,
+		                        (struct in_addr){ htonl(wire_get32(raw + 12)) }, code,
+		                        NULL);
 	err = mip_builder_error(&b);
 	if (err == 0)
 		err = ha_send(ha, from, &rx->src, out, b.len);
@@ -416,6 +422,8 @@ ha_apply(struct ha_req *r, uint16_t lifetime, int net)
 	int err;
 
 	if (q->lifetime == 0) { /* deregistration */
+		bool was_bound = mn != NULL;
+
 		if (mn != NULL && q->coa.s_addr == q->hoa.s_addr) {
 			while (mn->n_binds > 1)
 				ha_binding_remove(ha, mn->binds);
@@ -423,6 +431,10 @@ ha_apply(struct ha_req *r, uint16_t lifetime, int net)
 		} else if (b != NULL) {
 			ha_binding_remove(ha, b);
 		}
+		/* Sent from the home link by the node itself, which is bound no more: it is home. */
+		if (was_bound && ha_mn_find(ha, q->hoa) == NULL && r->p != NULL && r->p->has_mac &&
+		    r->rx->src.sin_addr.s_addr == q->hoa.s_addr)
+			ha_announce_home(ha, net, q->hoa, r->p->mac);
 		return MIP_CODE_ACCEPTED;
 	}
 	if (!simul && mn != NULL)
@@ -752,6 +764,7 @@ ha_input(struct ha *ha, const uint8_t *buf, size_t len, const struct role_rx *rx
 	p->ha = ha;
 	p->rx = *rx;
 	p->id = r.m.rrq.id;
+	p->has_mac = ha_ll_lookup(ha, rx, p->mac);
 	p->len = len;
 	memcpy(p->buf, buf, len);
 	bucket = ha_pending_bucket(&rx->src, p->id);

@@ -80,6 +80,26 @@ struct ks_env {
  * @lookups: lookups started.
  * @found, @not_found, @rejected, @errors: completions by result.
  * @cache_entries: SAs currently cached (0 for stores without a cache).
+ *
+ * The fields below are filled by stores that cache answers or ask servers
+ * (keystore-radius); every other store leaves them zero.
+ * @cache_hits: lookups answered from the cache (positive or negative).
+ * @cache_evictions: cache entries dropped to respect the configured maximum.
+ * @coalesced: lookups that joined a server request already in flight for
+ *	the same peer instead of sending their own.
+ * @requests: requests sent to servers (first transmissions, one per server tried).
+ * @retransmissions: requests sent again to the same server.
+ * @timeouts: request timer expiries.
+ * @failovers: requests moved to the next server.
+ * @bad_authenticators: responses dropped for a wrong Response Authenticator or
+ *	Message-Authenticator.
+ * @dropped_responses: other responses dropped (malformed, missing
+ *	Message-Authenticator, unexpected code, no matching request).
+ * @probes: liveness probes sent to dead servers (RADIUS Status-Server).
+ * @probe_answers: valid answers to those probes (each revives a server).
+ * @servers: servers configured.
+ * @servers_dead: servers currently considered dead.
+ * @servers_dead_mask: bit i set when server i (configured order, i < 64) is dead.
  */
 struct ks_status {
 	uint64_t lookups;
@@ -88,6 +108,20 @@ struct ks_status {
 	uint64_t rejected;
 	uint64_t errors;
 	uint64_t cache_entries;
+	uint64_t cache_hits;
+	uint64_t cache_evictions;
+	uint64_t coalesced;
+	uint64_t requests;
+	uint64_t retransmissions;
+	uint64_t timeouts;
+	uint64_t failovers;
+	uint64_t bad_authenticators;
+	uint64_t dropped_responses;
+	uint64_t probes;
+	uint64_t probe_answers;
+	uint64_t servers;
+	uint64_t servers_dead;
+	uint64_t servers_dead_mask;
 };
 
 /**

@@ -37,6 +37,8 @@ static const struct nb_node_info nb_pmip_nodes[] = {
 	{ "/pmip:pmip/foreign-agent", 51, NB_PMIP_ALL(nb_pmip_foreign_agent) },
 	{ "/pmip:pmip/proxy", 52, NB_PMIP_ALL(nb_pmip_proxy) },
 	{ "/pmip:pmip/aap", 53, NB_PMIP_ALL(nb_pmip_aap) },
+	{ "/pmip:pmip/snmp", 60, NB_PMIP_ALL(nb_pmip_snmp) },
+	{ "/pmip:pmip/netconf", 60, NB_PMIP_ALL(nb_pmip_netconf) },
 	{ NULL, 0, { NULL, NULL, NULL, NULL } },
 };
 

@@ -108,4 +108,10 @@ int nb_pmip_proxy(struct nb_cb_args *args);
 int nb_pmip_aap(struct nb_cb_args *args);
 void nb_pmip_roles_fini(struct pmip_engine *e);
 
+/* nb_pmip_snmp.c */
+int nb_pmip_snmp(struct nb_cb_args *args);
+
+/* nb_pmip_netconf.c */
+int nb_pmip_netconf(struct nb_cb_args *args);
+
 #endif /* PMIP_NB_PMIP_H */

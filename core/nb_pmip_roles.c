@@ -14,11 +14,13 @@
 
 #include <libyang/libyang.h>
 
+#include "aap.h"
 #include "engine.h"
 #include "log.h"
 #include "fa.h"
 #include "ha.h"
 #include "nb_pmip.h"
+#include "proxy.h"
 
 /* Number of children of @d named @name. */
 static size_t
@@ -190,6 +192,7 @@ nb_pmip_proxy_parse(const struct lyd_node *d)
 		nb_pmip_proxy_free(x);
 		return NULL;
 	}
+	x->dnode = d; /* borrowed for the discovery back ends' configure() */
 	snprintf(x->client_if, sizeof(x->client_if), "%s", nb_pmip_str(d, "client-interface", ""));
 	LY_LIST_FOR (lyd_child(d), c) {
 		if (strcmp(LYD_NAME(c), "discovery") == 0) {
@@ -242,6 +245,7 @@ nb_pmip_aap_parse(const struct lyd_node *d)
 	LY_LIST_FOR (lyd_child(d), c)
 		if (strcmp(LYD_NAME(c), "peer") == 0 && a->n_peers < PMIP_AAP_PEERS_MAX)
 			inet_pton(AF_INET, lyd_get_value(c), &a->peers[a->n_peers++]);
+	nb_pmip_ipv4(d, "address", &a->address); /* absent: stays INADDR_ANY */
 	a->port = (uint16_t)nb_pmip_uint(d, "port", 6500);
 	a->max_entries = (uint32_t)nb_pmip_uint(d, "max-entries", 100000);
 	a->compare_interval_s = (uint16_t)nb_pmip_uint(d, "compare-interval", 30);
@@ -391,8 +395,8 @@ static const struct nb_pmip_role nb_pmip_fa_role = {
 static const struct nb_pmip_role nb_pmip_proxy_role = {
 	"proxy",
 	offsetof(struct pmip_engine, proxy),
-	0,
-	NULL,
+	offsetof(struct pmip_engine, proxy_inst),
+	&proxy_role_class,
 	NULL,
 	nb_pmip_proxy_parse,
 	nb_pmip_proxy_free,
@@ -400,8 +404,8 @@ static const struct nb_pmip_role nb_pmip_proxy_role = {
 static const struct nb_pmip_role nb_pmip_aap_role = {
 	"aap",
 	offsetof(struct pmip_engine, aap),
-	0,
-	NULL,
+	offsetof(struct pmip_engine, aap_inst),
+	&aap_role_class,
 	NULL,
 	nb_pmip_aap_parse,
 	nb_pmip_aap_free,
@@ -526,6 +530,7 @@ nb_pmip_roles_fini(struct pmip_engine *e)
 {
 	nb_pmip_role_stop(e, &nb_pmip_ha_role);
 	nb_pmip_role_stop(e, &nb_pmip_fa_role);
+	nb_pmip_role_stop(e, &nb_pmip_proxy_role);
 	while (e->ifaces != NULL) {
 		struct pmip_iface *i = e->ifaces;
 

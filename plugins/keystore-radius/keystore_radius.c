@@ -7,14 +7,25 @@
  *     hiding, salted decryption, Message-Authenticator, Response
  *     Authenticator), pure and unit-tested.
  *   - radius_client.c: the asynchronous client on the event loop
- *     (identifiers, retransmission, failover, dead servers, MIB counters).
+ *     (identifiers, retransmission, failover, dead servers, Status-Server
+ *     probes, MIB counters).
  *   - radius_sa.c: SAs from an Access-Accept (Cisco "mobileip:spi" AV-pairs,
- *     3GPP2 MN-HA SPI and salted key).
+ *     3GPP2 and WiMAX MN-HA SPI and salted key pairs).
+ *   - radius_cache.c: hash table keyed by (entity, peer kind, peer) with an
+ *     LRU cap and deadlines.
  *   - this file: the ks_ops. A lookup names the peer by NAI or, without
  *     one, by its home address in dotted form; that string is the User-Name
- *     of the Access-Request. Accepts and rejects are cached (cache-lifetime,
- *     negative-cache-lifetime); cache hits are answered from a deferred call,
- *     RADIUS answers from the client's completion, never from lookup().
+ *     of the Access-Request.
+ *
+ * A lookup is answered, in this order:
+ *   1. from the cache (Accepts for cache-lifetime, Rejects for
+ *      negative-cache-lifetime, at most cache-max-entries, least recently
+ *      used evicted first), through a deferred call;
+ *   2. by joining a "flight", the Access-Request already in flight for the
+ *      same key: concurrent lookups for one peer share one request;
+ *   3. by a new flight: an Access-Request through the client.
+ * When a flight ends, every lookup that joined it is answered, each for its
+ * own SPI, and the answer is cached. Never from inside lookup().
  *
  * Results: an Access-Accept with an SA for the SPI asked (any SPI when 0)
  * gives KS_FOUND; an Accept without a usable SA gives KS_NOT_FOUND; an
@@ -35,51 +46,62 @@
 #include "keystore_radius.h"
 #include "log.h"
 #include "plugin.h"
+#include "radius_cache.h"
 #include "radius_sa.h"
 
-#define KSR_CACHE_MAX      4096
+#define KSR_DEF_CACHE_MAX  4096
 #define KSR_DEF_PORT       1812
 #define KSR_DEF_TIMEOUT_MS 3000
 #define KSR_DEF_RETRIES    3
 #define KSR_DEF_DEAD_TIME  60
+#define KSR_DEF_STATUS_INT 10
 #define KSR_DEF_CACHE_LIFE 300
 #define KSR_DEF_NEG_LIFE   30
 #define KSR_DEF_NAS_ID     "pmipd"
 
 struct ksr_req;
 
-/* One cached answer: the SAs of an Accept, or a reject (n == 0, negative). */
-struct ksr_entry {
-	struct ksr_entry *next;
-	enum sa_entity entity;
-	char user[RADIUS_ATTR_MAX + 1];
-	uint64_t expires_ms;
+/* A cached answer: the SAs of an Accept, or a reject (negative, n == 0). */
+struct ksr_answer {
 	bool negative;
 	size_t n;
 	struct mip_sa *sa[RADIUS_SA_MAX];
+};
+
+/* An Access-Request in flight and the lookups waiting for it. */
+struct ksr_flight {
+	struct ksr *k;
+	struct radius_cache_entry *ce; /* its entry in ksr.flights */
+	uint64_t rid;                  /* client request id */
+	struct ks_query q;             /* the first lookup's query: names the peer of the SAs */
+	char user[RADIUS_ATTR_MAX + 1];
+	struct ksr_req *waiters; /* in arrival order, answered in that order */
+	struct ksr_req **wtail;  /* &last->wnext, or &waiters */
 };
 
 struct ksr {
 	const struct ks_env *env;
 	struct radius_client *client;
 	unsigned cache_life_s, neg_life_s;
-	struct ksr_entry *cache;
-	size_t ncache;
+	struct radius_cache cache;   /* key -> struct ksr_answer */
+	struct radius_cache flights; /* key -> struct ksr_flight */
 	struct ksr_req *pending;
 	uint64_t next_id;
 	struct ks_status st;
 };
 
 /*
- * A lookup in flight: waiting for the client (rid != 0) or for its deferred
- * answer (deferred), which owns it.
+ * A lookup in flight: waiting in a flight (flight != NULL), or owned by a
+ * deferred answer or by a flight completion in progress (deferred), which
+ * frees it.
  */
 struct ksr_req {
-	struct ksr_req *next, **pprev;
-	struct ksr *k; /* NULL once the instance is destroyed */
-	uint64_t id, rid;
+	struct ksr_req *next, **pprev;   /* ksr.pending */
+	struct ksr_req *wnext, **wpprev; /* flight waiters */
+	struct ksr *k;                   /* NULL once the instance is destroyed */
+	struct ksr_flight *flight;
+	uint64_t id;
 	struct ks_query q;
-	char user[RADIUS_ATTR_MAX + 1];
 	ks_done_fn done;
 	void *arg;
 	bool deferred, cancelled;
@@ -89,85 +111,46 @@ struct ksr_req {
 
 static struct log_ratelimit ksr_rl = LOG_RATELIMIT_INIT(10, 10);
 
-/* --- cache --- */
+/* --- answers --- */
 
 static void
-ksr_entry_free(struct ksr_entry *e)
+ksr_answer_free(void *v)
 {
-	for (size_t i = 0; i < e->n; i++)
-		mip_sa_unref(e->sa[i]);
-	free(e);
+	struct ksr_answer *a = v;
+
+	for (size_t i = 0; i < a->n; i++)
+		mip_sa_unref(a->sa[i]);
+	free(a);
 }
 
-static void
-ksr_cache_clear(struct ksr *k)
-{
-	struct ksr_entry *e;
-
-	while ((e = k->cache) != NULL) {
-		k->cache = e->next;
-		ksr_entry_free(e);
-	}
-	k->ncache = 0;
-}
-
-/* Drop expired entries; when still full, drop the oldest (the list tail). */
-static void
-ksr_cache_expire(struct ksr *k, uint64_t now, bool make_room)
-{
-	struct ksr_entry **pp = &k->cache, *e;
-
-	while ((e = *pp) != NULL) {
-		if (e->expires_ms <= now ||
-		    (make_room && k->ncache >= KSR_CACHE_MAX && e->next == NULL)) {
-			*pp = e->next;
-			ksr_entry_free(e);
-			k->ncache--;
-		} else {
-			pp = &e->next;
-		}
-	}
-}
-
-static struct ksr_entry *
-ksr_cache_find(struct ksr *k, enum sa_entity entity, const char *user)
-{
-	ksr_cache_expire(k, ev_now_ms(), false);
-	for (struct ksr_entry *e = k->cache; e != NULL; e = e->next)
-		if (e->entity == entity && strcmp(e->user, user) == 0)
-			return e;
-	return NULL;
-}
-
-/* Store @e (ownership passes) unless caching of its kind is off. */
-static void
-ksr_cache_put(struct ksr *k, struct ksr_entry *e)
-{
-	unsigned life = e->negative ? k->neg_life_s : k->cache_life_s;
-	struct ksr_entry *old;
-
-	if (life == 0) {
-		ksr_entry_free(e);
-		return;
-	}
-	old = ksr_cache_find(k, e->entity, e->user);
-	if (old != NULL)
-		old->expires_ms = 0; /* replaced: expired below */
-	ksr_cache_expire(k, ev_now_ms(), true);
-	e->expires_ms = ev_now_ms() + (uint64_t)life * 1000;
-	e->next = k->cache;
-	k->cache = e;
-	k->ncache++;
-}
-
-/* The SA of @e for @spi (0: the first), or NULL. */
+/* The SA of @a for @spi (0: the first), or NULL. */
 static struct mip_sa *
-ksr_entry_pick(const struct ksr_entry *e, uint32_t spi)
+ksr_answer_pick(const struct ksr_answer *a, uint32_t spi)
 {
-	for (size_t i = 0; i < e->n; i++)
-		if (spi == 0 || e->sa[i]->spi == spi)
-			return e->sa[i];
+	for (size_t i = 0; i < a->n; i++)
+		if (spi == 0 || a->sa[i]->spi == spi)
+			return a->sa[i];
 	return NULL;
+}
+
+static enum ks_result
+ksr_answer_result(const struct ksr_answer *a, uint32_t spi, struct mip_sa **sa)
+{
+	*sa = a->negative ? NULL : ksr_answer_pick(a, spi);
+	return a->negative ? KS_REJECTED : *sa != NULL ? KS_FOUND : KS_NOT_FOUND;
+}
+
+/* The cache key of a query: (entity, peer kind, NAI or dotted address). */
+static void
+ksr_key(const struct ks_query *q, struct radius_cache_key *key, char *user, size_t userlen)
+{
+	int kind = q->nai[0] != '\0' ? SA_PEER_NAI : SA_PEER_HOST;
+
+	if (kind == SA_PEER_NAI)
+		snprintf(user, userlen, "%.253s", q->nai); /* length checked by lookup */
+	else
+		inet_ntop(AF_INET, &q->addr, user, (socklen_t)userlen);
+	radius_cache_key_set(key, (int)q->entity, kind, user);
 }
 
 /* --- requests --- */
@@ -182,6 +165,21 @@ ksr_unlink(struct ksr_req *r)
 		r->next->pprev = r->pprev;
 	r->next = NULL;
 	r->pprev = NULL;
+}
+
+static void
+ksr_wait_unlink(struct ksr_req *r)
+{
+	if (r->wpprev == NULL)
+		return;
+	*r->wpprev = r->wnext;
+	if (r->wnext != NULL)
+		r->wnext->wpprev = r->wpprev;
+	else
+		r->flight->wtail = r->wpprev;
+	r->wnext = NULL;
+	r->wpprev = NULL;
+	r->flight = NULL;
 }
 
 static void
@@ -212,10 +210,10 @@ ksr_complete(struct ksr_req *r, enum ks_result res, struct mip_sa *sa)
 	done(res, res == KS_FOUND ? sa : NULL, arg);
 }
 
+/* Answer an owned (deferred) request: its completion, or nothing if cancelled; frees it. */
 static void
-ksr_deferred(void *arg)
+ksr_finish_owned(struct ksr_req *r)
 {
-	struct ksr_req *r = arg;
 	struct mip_sa *sa = r->sa;
 
 	if (r->cancelled) {
@@ -225,6 +223,12 @@ ksr_deferred(void *arg)
 	}
 	ksr_complete(r, r->k != NULL ? r->res : KS_ERROR, sa);
 	mip_sa_unref(sa);
+}
+
+static void
+ksr_deferred(void *arg)
+{
+	ksr_finish_owned(arg);
 }
 
 /* Hand @r to a deferred answer; on failure it is answered from the caller's context. */
@@ -237,29 +241,30 @@ ksr_defer(struct ksr *k, struct ksr_req *r, enum ks_result res, struct mip_sa *s
 	if (ev_defer(k->env->loop, ksr_deferred, r) != 0) {
 		mip_sa_unref(r->sa);
 		r->sa = NULL;
+		r->deferred = false;
 		return -ENOMEM;
 	}
 	return 0;
 }
 
-/* Build a struct mip_sa from @sp for the peer of @r. */
+/* Build a struct mip_sa from @sp for the peer of flight @f. */
 static struct mip_sa *
-ksr_make_sa(const struct ksr_req *r, const struct radius_sa_spec *sp, struct in_addr framed)
+ksr_make_sa(const struct ksr_flight *f, const struct radius_sa_spec *sp, struct in_addr framed)
 {
 	struct mip_sa *sa = mip_sa_new(sp->alg, sp->key, sp->keylen);
 
 	if (sa == NULL)
 		return NULL;
-	snprintf(sa->name, sizeof(sa->name), "radius:%.40s#%u", r->user, sp->index);
-	if (r->q.nai[0] != '\0') {
+	snprintf(sa->name, sizeof(sa->name), "radius:%.40s#%u", f->user, sp->index);
+	if (f->q.nai[0] != '\0') {
 		sa->peer_kind = SA_PEER_NAI;
-		snprintf(sa->nai, sizeof(sa->nai), "%s", r->q.nai);
+		snprintf(sa->nai, sizeof(sa->nai), "%s", f->q.nai);
 		sa->lo = sa->hi = framed;
 	} else {
 		sa->peer_kind = SA_PEER_HOST;
-		sa->lo = sa->hi = r->q.addr;
+		sa->lo = sa->hi = f->q.addr;
 	}
-	sa->entity = r->q.entity;
+	sa->entity = f->q.entity;
 	sa->spi = sp->spi_in;
 	sa->replay = sp->replay;
 	sa->tolerance_s = sp->tolerance_s;
@@ -267,79 +272,155 @@ ksr_make_sa(const struct ksr_req *r, const struct radius_sa_spec *sp, struct in_
 	return sa;
 }
 
-/* The cache entry for an Access-Accept: every usable SA it carries. */
-static struct ksr_entry *
-ksr_accept_entry(const struct ksr_req *r, const struct radius_reply *rep)
+static const char *
+ksr_origin_name(enum radius_sa_origin o)
+{
+	switch (o) {
+	case RADIUS_SA_CISCO:
+		return "cisco-avpair";
+	case RADIUS_SA_3GPP2:
+		return "3gpp2";
+	case RADIUS_SA_WIMAX:
+		return "wimax";
+	}
+	return "?";
+}
+
+/* The answer for an Access-Accept: every usable SA it carries. */
+static struct ksr_answer *
+ksr_accept_answer(const struct ksr_flight *f, const struct radius_reply *rep)
 {
 	struct radius_sa_spec sp[RADIUS_SA_MAX];
-	struct ksr_entry *e = calloc(1, sizeof(*e));
+	struct ksr_answer *a = calloc(1, sizeof(*a));
 	struct in_addr framed;
 	char errmsg[128] = "";
 	unsigned bad;
 	size_t n;
 
-	if (e == NULL)
+	if (a == NULL)
 		return NULL;
-	e->entity = r->q.entity;
-	snprintf(e->user, sizeof(e->user), "%s", r->user);
 	n = radius_sa_from_reply(rep->pkt, rep->len, rep->req_auth, rep->secret, rep->secretlen, sp,
 	                         RADIUS_SA_MAX, &framed, &bad, errmsg, sizeof(errmsg));
 	if (bad > 0)
 		log_rl(&ksr_rl, LOG_SS_RADIUS, LOG_WARNING,
-		       "%u unusable SA attribute(s) for \"%s\": %s", bad, r->user, errmsg);
+		       "%u unusable SA attribute(s) for \"%s\": %s", bad, f->user, errmsg);
 	for (size_t i = 0; i < n; i++) {
-		struct mip_sa *sa = ksr_make_sa(r, &sp[i], framed);
+		struct mip_sa *sa = ksr_make_sa(f, &sp[i], framed);
 
 		if (sa != NULL) {
-			e->sa[e->n++] = sa;
+			a->sa[a->n++] = sa;
 			log_info(LOG_SS_RADIUS, "SA for \"%s\": spi 0x%x algorithm %s (%s)",
-			         r->user, sa->spi, mip_auth_alg_name(sa->alg),
-			         sp[i].origin == RADIUS_SA_CISCO ? "cisco-avpair" : "3gpp2");
+			         f->user, sa->spi, mip_auth_alg_name(sa->alg),
+			         ksr_origin_name(sp[i].origin));
 		}
 		radius_sa_spec_wipe(&sp[i]);
 	}
-	return e;
+	return a;
 }
 
+/* End of flight @f: cache the answer, then answer every waiter for its own SPI. */
 static void
 ksr_radius_done(enum radius_result res, const struct radius_reply *rep, void *arg)
 {
-	struct ksr_req *r = arg;
-	struct ksr *k = r->k;
-	struct ksr_entry *e = NULL;
-	struct mip_sa *sa = NULL;
-	enum ks_result kres = KS_ERROR;
+	struct ksr_flight *f = arg;
+	struct ksr *k = f->k;
+	struct ksr_answer *a = NULL;
+	struct ksr_req *w, *next;
+	unsigned life = 0;
 
-	r->rid = 0;
+	radius_cache_take(&k->flights, f->ce);
 	if (res == RADIUS_RES_ACCEPT) {
-		e = ksr_accept_entry(r, rep);
-		sa = e != NULL ? ksr_entry_pick(e, r->q.spi) : NULL;
-		kres = sa != NULL ? KS_FOUND : KS_NOT_FOUND;
+		a = ksr_accept_answer(f, rep);
+		life = k->cache_life_s;
 	} else if (res == RADIUS_RES_REJECT) {
-		e = calloc(1, sizeof(*e));
-		if (e != NULL) {
-			e->negative = true;
-			e->entity = r->q.entity;
-			snprintf(e->user, sizeof(e->user), "%s", r->user);
-		}
-		kres = KS_REJECTED;
-		log_info(LOG_SS_RADIUS, "\"%s\" rejected", r->user);
+		a = calloc(1, sizeof(*a));
+		if (a != NULL)
+			a->negative = true;
+		life = k->neg_life_s;
+		log_info(LOG_SS_RADIUS, "\"%s\" rejected", f->user);
 	} else {
-		log_rl(&ksr_rl, LOG_SS_RADIUS, LOG_WARNING, "no answer for \"%s\"", r->user);
+		log_rl(&ksr_rl, LOG_SS_RADIUS, LOG_WARNING, "no answer for \"%s\"", f->user);
 	}
-	if (sa != NULL)
-		mip_sa_ref(sa);
-	if (e != NULL)
-		ksr_cache_put(k, e);
-	ksr_complete(r, kres, sa);
-	mip_sa_unref(sa);
+	/*
+	 * Every waiter takes its result and a reference now and is owned by this
+	 * function from here: a completion may cancel other waiters (marked
+	 * cancelled), clear the cache, or destroy the instance (k is not used
+	 * after the first completion).
+	 */
+	for (w = f->waiters; w != NULL; w = w->wnext) {
+		struct mip_sa *sa = NULL;
+
+		w->res = a != NULL ? ksr_answer_result(a, w->q.spi, &sa) : KS_ERROR;
+		w->sa = sa != NULL ? mip_sa_ref(sa) : NULL;
+		w->deferred = true;
+		w->flight = NULL;
+	}
+	if (a != NULL) {
+		struct radius_cache_key key;
+		char user[RADIUS_ATTR_MAX + 1];
+
+		ksr_key(&f->q, &key, user, sizeof(user));
+		if (life > 0)
+			radius_cache_put(&k->cache, &key, a, ev_now_ms() + (uint64_t)life * 1000);
+		else
+			ksr_answer_free(a);
+	}
+	for (w = f->waiters; w != NULL; w = next) {
+		next = w->wnext;
+		ksr_finish_owned(w);
+	}
+	free(f);
+}
+
+/* Add @r at the end of the waiters of flight @f. */
+static void
+ksr_join(struct ksr_flight *f, struct ksr_req *r)
+{
+	r->flight = f;
+	r->wnext = NULL;
+	r->wpprev = f->wtail;
+	*f->wtail = r;
+	f->wtail = &r->wnext;
+}
+
+/* Start a flight for @r (key @key); 0 or a negative errno. */
+static int
+ksr_fly(struct ksr *k, struct ksr_req *r, const struct radius_cache_key *key, const char *user)
+{
+	struct ksr_flight *f = calloc(1, sizeof(*f));
+	int rc;
+
+	if (f == NULL)
+		return -ENOMEM;
+	f->k = k;
+	f->q = r->q;
+	snprintf(f->user, sizeof(f->user), "%s", user);
+	rc = radius_client_access_request(k->client, user, ksr_radius_done, f, &f->rid);
+	if (rc == 0) {
+		f->ce = radius_cache_put(&k->flights, key, f, 0);
+		if (f->ce == NULL) {
+			radius_client_cancel(k->client, f->rid);
+			rc = -ENOMEM;
+		}
+	}
+	if (rc != 0) {
+		log_rl(&ksr_rl, LOG_SS_RADIUS, LOG_WARNING, "cannot send a request for \"%s\": %s",
+		       user, strerror(-rc));
+		free(f);
+		return rc;
+	}
+	f->wtail = &f->waiters;
+	ksr_join(f, r);
+	return 0;
 }
 
 static int
 ksr_lookup(void *inst, const struct ks_query *q, ks_done_fn done, void *arg, uint64_t *id)
 {
 	struct ksr *k = inst;
-	struct ksr_entry *e;
+	struct radius_cache_key key;
+	struct radius_cache_entry *ce;
+	char user[RADIUS_ATTR_MAX + 1];
 	struct ksr_req *r;
 	int rc;
 
@@ -356,26 +437,22 @@ ksr_lookup(void *inst, const struct ks_query *q, ks_done_fn done, void *arg, uin
 	r->q.nai[SA_NAI_MAX] = '\0';
 	r->done = done;
 	r->arg = arg;
-	if (r->q.nai[0] != '\0')
-		memcpy(r->user, r->q.nai, strlen(r->q.nai) + 1);
-	else
-		inet_ntop(AF_INET, &q->addr, r->user, sizeof(r->user));
-	e = ksr_cache_find(k, q->entity, r->user);
-	if (e != NULL) {
-		struct mip_sa *sa = e->negative ? NULL : ksr_entry_pick(e, q->spi);
+	ksr_key(&r->q, &key, user, sizeof(user));
+	ce = radius_cache_get(&k->cache, &key);
+	if (ce != NULL) {
+		struct mip_sa *sa;
+		enum ks_result res = ksr_answer_result(ce->val, q->spi, &sa);
 
-		rc = ksr_defer(k, r,
-		               e->negative  ? KS_REJECTED
-		               : sa != NULL ? KS_FOUND
-		                            : KS_NOT_FOUND,
-		               sa);
+		k->st.cache_hits++;
+		rc = ksr_defer(k, r, res, sa);
+	} else if ((ce = radius_cache_get(&k->flights, &key)) != NULL) {
+		ksr_join(ce->val, r);
+		k->st.coalesced++;
+		rc = 0;
 	} else {
-		rc = radius_client_access_request(k->client, r->user, ksr_radius_done, r, &r->rid);
-		if (rc != 0) {
-			log_rl(&ksr_rl, LOG_SS_RADIUS, LOG_WARNING,
-			       "cannot send a request for \"%s\": %s", r->user, strerror(-rc));
+		rc = ksr_fly(k, r, &key, user);
+		if (rc != 0)
 			rc = ksr_defer(k, r, KS_ERROR, NULL);
-		}
 	}
 	if (rc != 0) {
 		free(r);
@@ -392,21 +469,34 @@ ksr_lookup(void *inst, const struct ks_query *q, ks_done_fn done, void *arg, uin
 	return 0;
 }
 
+/* Drop flight @f and its RADIUS request; its waiters are left to the caller. */
+static void
+ksr_flight_drop(struct ksr *k, struct ksr_flight *f)
+{
+	radius_cache_take(&k->flights, f->ce);
+	radius_client_cancel(k->client, f->rid);
+	free(f);
+}
+
 static void
 ksr_cancel(void *inst, uint64_t id)
 {
 	struct ksr *k = inst;
 
 	for (struct ksr_req *r = k->pending; r != NULL; r = r->next) {
+		struct ksr_flight *f = r->flight;
+
 		if (r->id != id)
 			continue;
 		ksr_unlink(r);
 		if (r->deferred) {
-			r->cancelled = true; /* the deferred call frees it */
-		} else {
-			radius_client_cancel(k->client, r->rid);
-			free(r);
+			r->cancelled = true; /* its owner frees it */
+			return;
 		}
+		ksr_wait_unlink(r);
+		if (f != NULL && f->waiters == NULL)
+			ksr_flight_drop(k, f); /* nobody waits for the answer any more */
+		free(r);
 		return;
 	}
 }
@@ -484,7 +574,7 @@ cfg_server(const struct lyd_node *n, struct radius_server_cfg *s, char *errmsg, 
 /* Read the radius subtree @cfg (or a parent holding one) into @out. */
 static int
 ksr_parse_cfg(const struct lyd_node *cfg, struct radius_client_cfg *out, unsigned *life,
-              unsigned *neg, char *errmsg, size_t errlen)
+              unsigned *neg, unsigned *cache_max, char *errmsg, size_t errlen)
 {
 	const char *nas, *pw;
 
@@ -507,7 +597,11 @@ ksr_parse_cfg(const struct lyd_node *cfg, struct radius_client_cfg *out, unsigne
 	    cfg_uint(cfg, "cache-lifetime", 0, 86400, KSR_DEF_CACHE_LIFE, life, errmsg, errlen) !=
 	            0 ||
 	    cfg_uint(cfg, "negative-cache-lifetime", 0, 86400, KSR_DEF_NEG_LIFE, neg, errmsg,
-	             errlen) != 0)
+	             errlen) != 0 ||
+	    cfg_uint(cfg, "cache-max-entries", 1, 1000000, KSR_DEF_CACHE_MAX, cache_max, errmsg,
+	             errlen) != 0 ||
+	    cfg_uint(cfg, "status-server-interval", 0, 3600, KSR_DEF_STATUS_INT,
+	             &out->status_interval_s, errmsg, errlen) != 0)
 		return -1;
 	nas = cfg_str(cfg, "nas-identifier");
 	if (nas == NULL)
@@ -536,21 +630,23 @@ ksr_configure(void *inst, const struct lyd_node *cfg, char *errmsg, size_t errle
 {
 	struct ksr *k = inst;
 	struct radius_client_cfg *c = calloc(1, sizeof(*c));
-	unsigned life, neg;
+	unsigned life, neg, cache_max;
 	int rc = -1;
 
 	if (c == NULL) {
 		snprintf(errmsg, errlen, "radius: out of memory");
 		return -1;
 	}
-	if (ksr_parse_cfg(cfg, c, &life, &neg, errmsg, errlen) == 0 &&
+	if (ksr_parse_cfg(cfg, c, &life, &neg, &cache_max, errmsg, errlen) == 0 &&
 	    radius_client_configure(k->client, c, errmsg, errlen) == 0) {
 		k->cache_life_s = life;
 		k->neg_life_s = neg;
-		ksr_cache_clear(k);
+		radius_cache_clear(&k->cache);
+		radius_cache_set_max(&k->cache, cache_max);
 		log_info(LOG_SS_RADIUS,
-		         "configured: %zu server(s), cache %u s, negative cache %u s", c->nsrv,
-		         life, neg);
+		         "configured: %zu server(s), cache %u s (at most %u), negative cache %u s, "
+		         "Status-Server every %u s",
+		         c->nsrv, life, cache_max, neg, c->status_interval_s);
 		rc = 0;
 	}
 	OPENSSL_cleanse(c, sizeof(*c));
@@ -567,7 +663,13 @@ ksr_create(const struct ks_env *env, char *errmsg, size_t errlen)
 
 	if (k != NULL)
 		k->client = radius_client_new(env->loop);
-	if (k == NULL || k->client == NULL) {
+	if (k == NULL || k->client == NULL ||
+	    radius_cache_init(&k->cache, env->loop, KSR_DEF_CACHE_MAX, ksr_answer_free) != 0 ||
+	    radius_cache_init(&k->flights, env->loop, 0, NULL) != 0) {
+		if (k != NULL) {
+			radius_cache_fini(&k->cache);
+			radius_client_free(k->client);
+		}
 		free(k);
 		snprintf(errmsg, errlen, "out of memory");
 		return NULL;
@@ -584,14 +686,20 @@ ksr_destroy(void *inst)
 	struct ksr *k = inst;
 	struct ksr_req *r;
 
+	/* Flights first: their RADIUS requests are abandoned. */
+	while (k->flights.mru != NULL) {
+		struct ksr_flight *f = k->flights.mru->val;
+
+		while (f->waiters != NULL)
+			ksr_wait_unlink(f->waiters);
+		ksr_flight_drop(k, f);
+	}
 	/* Every pending lookup is answered KS_ERROR from a deferred call. */
 	while ((r = k->pending) != NULL) {
 		ksr_unlink(r);
 		r->k = NULL;
 		if (r->deferred)
 			continue;
-		radius_client_cancel(k->client, r->rid);
-		r->rid = 0;
 		r->res = KS_ERROR;
 		r->deferred = true;
 		if (ev_defer(k->env->loop, ksr_deferred, r) != 0) {
@@ -600,24 +708,48 @@ ksr_destroy(void *inst)
 		}
 	}
 	radius_client_free(k->client);
-	ksr_cache_clear(k);
+	radius_cache_fini(&k->cache);
+	radius_cache_fini(&k->flights);
 	free(k);
 }
 
 static void
 ksr_clear_cache(void *inst)
 {
-	ksr_cache_clear(inst);
+	struct ksr *k = inst;
+
+	radius_cache_clear(&k->cache);
 }
 
 static void
 ksr_get_status(void *inst, struct ks_status *st)
 {
 	struct ksr *k = inst;
+	struct radius_counters c;
+	size_t nsrv = radius_client_server_count(k->client);
 
-	ksr_cache_expire(k, ev_now_ms(), false);
+	radius_client_counters(k->client, &c);
 	*st = k->st;
-	st->cache_entries = k->ncache;
+	st->cache_entries = k->cache.n;
+	st->cache_evictions = k->cache.evictions;
+	st->requests = c.requests;
+	st->retransmissions = c.retransmissions;
+	st->timeouts = c.timeouts;
+	st->failovers = c.failovers;
+	st->bad_authenticators = c.bad_authenticators;
+	st->dropped_responses = c.malformed + c.unknown_types + c.packets_dropped;
+	st->probes = c.probes;
+	st->probe_answers = c.probe_answers;
+	st->servers = nsrv;
+	st->servers_dead = 0;
+	st->servers_dead_mask = 0;
+	for (size_t i = 0; i < nsrv; i++) {
+		if (!radius_client_server_dead(k->client, i))
+			continue;
+		st->servers_dead++;
+		if (i < 64)
+			st->servers_dead_mask |= (uint64_t)1 << i;
+	}
 }
 
 void
@@ -643,5 +775,5 @@ const struct ks_ops ks_radius_ops = {
 };
 
 PMIP_PLUGIN_DEFINE("keystore-radius", PMIP_PLUGIN_KEYSTORE,
-                   "security associations from RADIUS servers (Cisco spi AV-pairs, 3GPP2)",
+                   "security associations from RADIUS servers (Cisco spi AV-pairs, 3GPP2, WiMAX)",
                    &ks_radius_ops);

@@ -11,6 +11,11 @@
  *                |                                   no:  done(TIMEOUT)
  *                +--valid Accept/Reject/Challenge--> done(ACCEPT or REJECT)
  *   Invalid responses are counted and dropped; the request stays SENT.
+ *
+ * A server marked dead gets a probe: an rc_req that is not on the request
+ * list, whose timer fires every status-interval and sends a fresh
+ * Status-Server (RFC 5997) until a valid answer revives the server or
+ * dead-time passes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -37,6 +42,7 @@ struct rc_server {
 	uint64_t dead_until_ms;
 	uint8_t next_id;
 	struct rc_req *by_id[256];
+	struct rc_req *probe; /* Status-Server probe while dead, else NULL */
 	struct radius_client *c;
 	char name[32]; /* "a.b.c.d:port" for logs */
 };
@@ -50,6 +56,7 @@ struct rc_req {
 	unsigned tries;
 	bool abort;
 	bool linked;
+	bool probe; /* a Status-Server probe of server si, not a lookup */
 	struct ev_timer *timer;
 	radius_done_fn fn;
 	void *arg;
@@ -70,11 +77,14 @@ static struct log_ratelimit rc_rl = LOG_RATELIMIT_INIT(10, 10);
 
 static void rc_recv(int fd, unsigned what, void *arg);
 static void rc_timer(void *arg);
+static void rc_req_free(struct rc_req *r);
 
 static void
 rc_servers_free(struct rc_server *srv, size_t n)
 {
 	for (size_t i = 0; srv != NULL && i < n; i++) {
+		if (srv[i].probe != NULL)
+			rc_req_free(srv[i].probe);
 		ev_io_free(srv[i].io);
 		if (srv[i].fd >= 0)
 			close(srv[i].fd);
@@ -225,16 +235,21 @@ radius_client_server_dead(const struct radius_client *c, size_t i)
 	return i < c->cfg.nsrv && !rc_alive(&c->srv[i], ev_now_ms());
 }
 
-/* Build the request for server @si and put it on the wire; 0 or a negative errno. */
-static int
-rc_send_to(struct rc_req *r, size_t si)
+size_t
+radius_client_server_count(const struct radius_client *c)
 {
-	struct radius_client *c = r->c;
-	struct rc_server *s = &c->srv[si];
+	return c->cfg.nsrv;
+}
+
+/*
+ * Start packet @code on @r for server @s: a free Identifier, a random
+ * Request Authenticator, the Message-Authenticator first. 0 or a negative errno.
+ */
+static int
+rc_msg_start(struct rc_server *s, struct rc_req *r, uint8_t code)
+{
 	uint8_t auth[RADIUS_AUTH_LEN];
-	size_t ulen = strlen(r->user);
 	unsigned k;
-	int rc;
 
 	for (k = 0; k < 256 && s->by_id[(uint8_t)(s->next_id + k)] != NULL; k++)
 		;
@@ -242,8 +257,99 @@ rc_send_to(struct rc_req *r, size_t si)
 		return -EAGAIN;
 	if (RAND_bytes(auth, sizeof(auth)) != 1)
 		return -EIO;
-	radius_msg_init(&r->msg, RADIUS_ACCESS_REQUEST, (uint8_t)(s->next_id + k), auth);
-	rc = radius_msg_add_msg_auth(&r->msg);
+	radius_msg_init(&r->msg, code, (uint8_t)(s->next_id + k), auth);
+	s->next_id = (uint8_t)(s->next_id + k + 1);
+	return radius_msg_add_msg_auth(&r->msg) == 0 ? 0 : -EINVAL;
+}
+
+/* Send a fresh Status-Server on the probe of @s and re-arm it. */
+static void
+rc_probe_send(struct rc_server *s)
+{
+	struct radius_client *c = s->c;
+	struct rc_req *r = s->probe;
+	int rc;
+
+	rc_req_release(r); /* an unanswered probe gives its Identifier back */
+	rc = rc_msg_start(s, r, RADIUS_STATUS_SERVER);
+	if (rc == 0)
+		rc = radius_msg_add_attr(&r->msg, RADIUS_ATTR_NAS_IDENTIFIER, c->cfg.nas_identifier,
+		                         strlen(c->cfg.nas_identifier));
+	if (rc == 0)
+		rc = radius_msg_sign(&r->msg, s->cfg.secret, s->cfg.secretlen);
+	if (rc == 0) {
+		s->by_id[r->msg.buf[1]] = r;
+		r->srv = s;
+		c->cnt.probes++;
+		log_debug(LOG_SS_RADIUS, "server %s: Status-Server id %u", s->name, r->msg.buf[1]);
+		if (send(s->fd, r->msg.buf, r->msg.len, 0) < 0)
+			log_rl(&rc_rl, LOG_SS_RADIUS, LOG_WARNING, "server %s: send: %s", s->name,
+			       strerror(errno));
+	}
+	ev_timer_arm(r->timer, (uint64_t)c->cfg.status_interval_s * 1000);
+}
+
+/* Stop probing @s. */
+static void
+rc_probe_stop(struct rc_server *s)
+{
+	if (s->probe != NULL) {
+		rc_req_free(s->probe);
+		s->probe = NULL;
+	}
+}
+
+/* Start probing dead server @si (no-op when probes are off or running). */
+static void
+rc_probe_start(struct radius_client *c, size_t si)
+{
+	struct rc_server *s = &c->srv[si];
+	struct rc_req *r;
+
+	if (c->cfg.status_interval_s == 0 || s->probe != NULL)
+		return;
+	r = calloc(1, sizeof(*r));
+	if (r != NULL)
+		r->timer = ev_timer_new(c->loop, rc_timer, r);
+	if (r == NULL || r->timer == NULL) {
+		free(r);
+		log_rl(&rc_rl, LOG_SS_RADIUS, LOG_WARNING, "server %s: cannot probe: out of memory",
+		       s->name);
+		return;
+	}
+	r->c = c;
+	r->probe = true;
+	r->si = si;
+	s->probe = r;
+	/* It has just failed to answer: the first probe waits one interval. */
+	ev_timer_arm(r->timer, (uint64_t)c->cfg.status_interval_s * 1000);
+}
+
+/* Probe timer: dead-time over (stop), else probe again. */
+static void
+rc_probe_tick(struct rc_req *r)
+{
+	struct rc_server *s = &r->c->srv[r->si];
+
+	if (rc_alive(s, ev_now_ms())) {
+		rc_probe_stop(s); /* frees @r */
+		return;
+	}
+	rc_probe_send(s);
+}
+
+/* Build the request for server @si and put it on the wire; 0 or a negative errno. */
+static int
+rc_send_to(struct rc_req *r, size_t si)
+{
+	struct radius_client *c = r->c;
+	struct rc_server *s = &c->srv[si];
+	size_t ulen = strlen(r->user);
+	int rc;
+
+	rc = rc_msg_start(s, r, RADIUS_ACCESS_REQUEST);
+	if (rc != 0)
+		return rc;
 	if (rc == 0)
 		rc = radius_msg_add_attr(&r->msg, RADIUS_ATTR_USER_NAME, r->user, ulen);
 	if (rc == 0 && c->cfg.passwordlen > 0)
@@ -256,7 +362,6 @@ rc_send_to(struct rc_req *r, size_t si)
 		rc = radius_msg_sign(&r->msg, s->cfg.secret, s->cfg.secretlen);
 	if (rc != 0)
 		return -EINVAL;
-	s->next_id = (uint8_t)(s->next_id + k + 1);
 	s->by_id[r->msg.buf[1]] = r;
 	r->srv = s;
 	r->si = si;
@@ -300,6 +405,10 @@ rc_timer(void *arg)
 	struct rc_server *s = r->srv;
 	long next;
 
+	if (r->probe) {
+		rc_probe_tick(r);
+		return;
+	}
 	if (r->abort || s == NULL) {
 		rc_finish(r, RADIUS_RES_ERROR, NULL);
 		return;
@@ -321,6 +430,7 @@ rc_timer(void *arg)
 		s->dead_until_ms = ev_now_ms() + (uint64_t)c->cfg.dead_time_s * 1000;
 		log_warnx(LOG_SS_RADIUS, "server %s: no answer, marked dead for %u s", s->name,
 		          c->cfg.dead_time_s);
+		rc_probe_start(c, r->si);
 	}
 	for (next = rc_next_live(c, r->si + 1); next >= 0; next = rc_next_live(c, next + 1)) {
 		c->cnt.failovers++;
@@ -433,7 +543,16 @@ rc_input(struct rc_server *s, const uint8_t *buf, size_t n)
 		       buf[1], radius_strerror(rc));
 		return;
 	}
+	if (r->probe) {
+		c->cnt.probe_answers++;
+		s->dead_until_ms = 0;
+		log_info(LOG_SS_RADIUS, "server %s answers Status-Server: back in service",
+		         s->name);
+		rc_probe_stop(s);
+		return;
+	}
 	s->dead_until_ms = 0;
+	rc_probe_stop(s);
 	if (code == RADIUS_ACCESS_ACCEPT)
 		c->cnt.access_accepts++;
 	else if (code == RADIUS_ACCESS_REJECT)

@@ -11,6 +11,13 @@
  * first attribute; every response must carry a valid one and a valid
  * Response Authenticator or it is dropped (RFC 3579, BlastRADIUS). Counters
  * follow the RADIUS authentication client MIB (RFC 4668).
+ *
+ * A dead server is probed every status-interval seconds with a
+ * Status-Server packet (RFC 5997; Message-Authenticator first, a new
+ * Identifier and Request Authenticator each time). The first valid answer
+ * (any authenticated Access-Accept/Reject/Challenge with a valid
+ * Message-Authenticator) puts it back in service at once; otherwise it comes
+ * back when dead-time has passed, as without probes.
  */
 #ifndef PMIP_RADIUS_CLIENT_H
 #define PMIP_RADIUS_CLIENT_H
@@ -50,6 +57,7 @@ struct radius_server_cfg {
  * @srv: servers in failover order.
  * @nsrv: how many, 1..RADIUS_SERVERS_MAX.
  * @dead_time_s: how long a server that timed out is skipped (0: never skipped).
+ * @status_interval_s: Status-Server probe period for dead servers (0: no probes).
  * @nas_identifier: NAS-Identifier sent in every request (non-empty).
  * @password: User-Password sent in every request (PAP), may be empty.
  * @passwordlen: its length, 0..RADIUS_PASSWORD_MAX.
@@ -58,6 +66,7 @@ struct radius_client_cfg {
 	struct radius_server_cfg srv[RADIUS_SERVERS_MAX];
 	size_t nsrv;
 	unsigned dead_time_s;
+	unsigned status_interval_s;
 	char nas_identifier[RADIUS_NAS_ID_MAX];
 	uint8_t password[RADIUS_PASSWORD_MAX];
 	size_t passwordlen;
@@ -77,6 +86,8 @@ struct radius_client_cfg {
  * @packets_dropped: other responses dropped (no matching request).
  * @failovers: requests moved to the next server.
  * @pending: requests in flight (gauge).
+ * @probes: Status-Server probes sent.
+ * @probe_answers: valid answers to probes.
  */
 struct radius_counters {
 	uint64_t requests;
@@ -91,6 +102,8 @@ struct radius_counters {
 	uint64_t packets_dropped;
 	uint64_t failovers;
 	uint64_t pending;
+	uint64_t probes;
+	uint64_t probe_answers;
 };
 
 /** enum radius_result - outcome of a request. */
@@ -183,5 +196,12 @@ void radius_client_counters(const struct radius_client *c, struct radius_counter
  * Return: true while it is skipped.
  */
 bool radius_client_server_dead(const struct radius_client *c, size_t i);
+
+/**
+ * radius_client_server_count - number of configured servers.
+ * @c: client.
+ * Return: the count.
+ */
+size_t radius_client_server_count(const struct radius_client *c);
 
 #endif /* PMIP_RADIUS_CLIENT_H */

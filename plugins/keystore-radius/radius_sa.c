@@ -296,21 +296,83 @@ out:
 	return rc;
 }
 
+/* An SPI attribute and a salted key attribute that make one SA together. */
+struct sa_pair {
+	const char *name;
+	struct radius_sa_spec sp;
+	bool spi, key, bad;
+};
+
+static void
+pair_init(struct sa_pair *p, const char *name, enum radius_sa_origin origin, unsigned index)
+{
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	p->sp.origin = origin;
+	p->sp.index = index;
+	p->sp.alg = MIP_AUTH_HMAC_MD5;
+	p->sp.replay = SA_REPLAY_TIMESTAMP;
+	p->sp.tolerance_s = MIP_REPLAY_TOLERANCE_DEFAULT;
+}
+
+static void
+pair_spi(struct sa_pair *p, const uint8_t *v, size_t vlen, unsigned *bad, char *errmsg,
+         size_t errlen)
+{
+	if (vlen == 4 && !p->spi) {
+		p->sp.spi_in = p->sp.spi_out = wire_get32(v);
+		p->spi = true;
+		return;
+	}
+	snprintf(errmsg, errlen, "bad or repeated %s SPI", p->name);
+	p->bad = true;
+	(*bad)++;
+}
+
+static void
+pair_key(struct sa_pair *p, const uint8_t *v, size_t vlen, const uint8_t *secret, size_t secretlen,
+         const uint8_t *req_auth, unsigned *bad, char *errmsg, size_t errlen)
+{
+	if (!p->key &&
+	    radius_salt_decrypt(v, vlen, secret, secretlen, req_auth, p->sp.key, sizeof(p->sp.key),
+	                        &p->sp.keylen) == 0 &&
+	    p->sp.keylen > 0) {
+		p->key = true;
+		return;
+	}
+	snprintf(errmsg, errlen, "bad or repeated %s key", p->name);
+	p->bad = true;
+	(*bad)++;
+}
+
+/* Store the SA of @p in @out[*n] when complete; count it unusable when half there. */
+static void
+pair_finish(struct sa_pair *p, struct radius_sa_spec *out, size_t *n, size_t max, unsigned *bad,
+            char *errmsg, size_t errlen)
+{
+	if (p->spi && p->key && !p->bad && p->sp.spi_in >= RADIUS_SPI_MIN && *n < max) {
+		out[(*n)++] = p->sp;
+	} else if ((p->spi || p->key) && !p->bad) {
+		snprintf(errmsg, errlen, "%s SPI and key must come together (SPI >= 256)", p->name);
+		(*bad)++;
+	}
+	radius_sa_spec_wipe(&p->sp);
+}
+
 size_t
 radius_sa_from_reply(const uint8_t *pkt, size_t len, const uint8_t req_auth[RADIUS_AUTH_LEN],
                      const uint8_t *secret, size_t secretlen, struct radius_sa_spec *out,
                      size_t max, struct in_addr *framed, unsigned *bad, char *errmsg, size_t errlen)
 {
-	struct radius_sa_spec g = { .origin = RADIUS_SA_3GPP2,
-		                    .alg = MIP_AUTH_HMAC_MD5,
-		                    .replay = SA_REPLAY_TIMESTAMP,
-		                    .tolerance_s = MIP_REPLAY_TOLERANCE_DEFAULT };
-	bool g_spi = false, g_key = false;
+	struct sa_pair g, wh, wr;
 	size_t off = RADIUS_HDR_LEN, n = 0, sublen, vlen;
 	const uint8_t *val, *sub;
 	uint32_t vendor;
 	uint8_t type, vtype;
 
+	pair_init(&g, "3GPP2 MN-HA", RADIUS_SA_3GPP2, 0);
+	pair_init(&wh, "WiMAX MN-hHA-MIP4", RADIUS_SA_WIMAX, 0);
+	pair_init(&wr, "WiMAX RRQ-MN-HA", RADIUS_SA_WIMAX, 1);
 	framed->s_addr = INADDR_ANY;
 	*bad = 0;
 	while (radius_attr_next(pkt, len, &off, &type, &val, &vlen)) {
@@ -330,32 +392,32 @@ radius_sa_from_reply(const uint8_t *pkt, size_t len, const uint8_t req_auth[RADI
 			else if (rc < 0)
 				(*bad)++;
 		} else if (vendor == RADIUS_VENDOR_3GPP2 && vtype == RADIUS_3GPP2_MN_HA_SPI) {
-			if (sublen == 4 && !g_spi) {
-				g.spi_in = wire_get32(sub);
-				g.spi_out = g.spi_in;
-				g_spi = true;
-			} else {
-				snprintf(errmsg, errlen, "bad or repeated 3GPP2-MN-HA-SPI");
-				(*bad)++;
-			}
+			pair_spi(&g, sub, sublen, bad, errmsg, errlen);
 		} else if (vendor == RADIUS_VENDOR_3GPP2 && vtype == RADIUS_3GPP2_MN_HA_KEY) {
-			if (!g_key &&
-			    radius_salt_decrypt(sub, sublen, secret, secretlen, req_auth, g.key,
-			                        sizeof(g.key), &g.keylen) == 0 &&
-			    g.keylen > 0) {
-				g_key = true;
-			} else {
-				snprintf(errmsg, errlen, "bad or repeated 3GPP2-MN-HA-Shared-Key");
+			pair_key(&g, sub, sublen, secret, secretlen, req_auth, bad, errmsg, errlen);
+		} else if (vendor == RADIUS_VENDOR_WIMAX &&
+		           (vtype == RADIUS_WIMAX_HHA_KEY || vtype == RADIUS_WIMAX_HHA_SPI ||
+		            vtype == RADIUS_WIMAX_RRQ_KEY || vtype == RADIUS_WIMAX_RRQ_SPI)) {
+			struct sa_pair *p =
+			        vtype == RADIUS_WIMAX_HHA_KEY || vtype == RADIUS_WIMAX_HHA_SPI
+			                ? &wh
+			                : &wr;
+
+			/* WiMAX: a continuation byte precedes the value (format=1,1,c). */
+			if (sublen < 1 || (sub[0] & 0x80) != 0) {
+				snprintf(errmsg, errlen, "%s: fragmented or empty value", p->name);
+				p->bad = true;
 				(*bad)++;
+			} else if (vtype == RADIUS_WIMAX_HHA_SPI || vtype == RADIUS_WIMAX_RRQ_SPI) {
+				pair_spi(p, sub + 1, sublen - 1, bad, errmsg, errlen);
+			} else {
+				pair_key(p, sub + 1, sublen - 1, secret, secretlen, req_auth, bad,
+				         errmsg, errlen);
 			}
 		}
 	}
-	if (g_spi && g_key && g.spi_in >= RADIUS_SPI_MIN && n < max) {
-		out[n++] = g;
-	} else if (g_spi || g_key) {
-		snprintf(errmsg, errlen, "3GPP2 MN-HA SPI and key must come together (SPI >= 256)");
-		(*bad)++;
-	}
-	radius_sa_spec_wipe(&g);
+	pair_finish(&g, out, &n, max, bad, errmsg, errlen);
+	pair_finish(&wh, out, &n, max, bad, errmsg, errlen);
+	pair_finish(&wr, out, &n, max, bad, errmsg, errlen);
 	return n;
 }

@@ -2,10 +2,15 @@
 /*
  * radius_sa.h - security associations carried in RADIUS replies (Cisco spi AV-pair, 3GPP2).
  *
- * Two sources, read in this order from an Access-Accept:
+ * Three sources, read in this order from an Access-Accept:
  *   - Cisco-AVPair (vendor 9, type 1) "mobileip:spi#N=<ip mobile secure host clauses>";
  *   - 3GPP2-MN-HA-SPI (vendor 5535, type 57) with 3GPP2-MN-HA-Shared-Key (58,
- *     RFC 2868 salted), always HMAC-MD5.
+ *     RFC 2868 salted), always HMAC-MD5;
+ *   - WiMAX (vendor 24757, sub-attributes with a continuation byte):
+ *     WiMAX-MN-hHA-MIP4-SPI (11) with WiMAX-MN-hHA-MIP4-Key (10), then
+ *     WiMAX-RRQ-MN-HA-SPI (20) with WiMAX-RRQ-MN-HA-Key (19); keys RFC 2868
+ *     salted, always HMAC-MD5. A fragmented value (continuation flag set)
+ *     is counted as unusable: these values are never long enough to need it.
  * A parsed SA is a struct radius_sa_spec; the caller turns it into a struct
  * mip_sa and wipes the spec (radius_sa_spec_wipe()).
  */
@@ -24,6 +29,11 @@
 #define RADIUS_VENDOR_3GPP2    5535
 #define RADIUS_3GPP2_MN_HA_SPI 57
 #define RADIUS_3GPP2_MN_HA_KEY 58
+#define RADIUS_VENDOR_WIMAX    24757
+#define RADIUS_WIMAX_HHA_KEY   10    /* WiMAX-MN-hHA-MIP4-Key */
+#define RADIUS_WIMAX_HHA_SPI   11    /* WiMAX-MN-hHA-MIP4-SPI */
+#define RADIUS_WIMAX_RRQ_KEY   19    /* WiMAX-RRQ-MN-HA-Key */
+#define RADIUS_WIMAX_RRQ_SPI   20    /* WiMAX-RRQ-MN-HA-SPI */
 #define RADIUS_SA_MAX          8     /* SAs kept from one reply */
 #define RADIUS_SPI_MIN         0x100 /* SPIs 0..255 are reserved (RFC 5944) */
 
@@ -31,12 +41,13 @@
 enum radius_sa_origin {
 	RADIUS_SA_CISCO = 1,
 	RADIUS_SA_3GPP2 = 2,
+	RADIUS_SA_WIMAX = 3,
 };
 
 /**
  * struct radius_sa_spec - one SA read from a reply.
  * @origin: attribute family it came from.
- * @index: the N of "spi#N" (0 for 3GPP2).
+ * @index: the N of "spi#N" (0 for 3GPP2, 0 and 1 for the two WiMAX pairs).
  * @spi_in: SPI the mobile node uses towards us ("spi" or "inbound-spi").
  * @spi_out: SPI we use towards it ("spi" or "outbound-spi").
  * @key: key bytes; wipe with radius_sa_spec_wipe().
@@ -86,7 +97,7 @@ int radius_sa_parse_avpair(const char *s, size_t len, struct radius_sa_spec *out
  * @req_auth: Request Authenticator (for the salted 3GPP2 key).
  * @secret: shared secret.
  * @secretlen: its length.
- * @out: receives up to @max SAs, Cisco ones first.
+ * @out: receives up to @max SAs: Cisco ones first, then 3GPP2, then WiMAX.
  * @max: capacity of @out.
  * @framed: receives Framed-IP-Address, or INADDR_ANY.
  * @bad: receives the number of SA attributes that could not be used.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * test_radius_sa.c - SAs from RADIUS: the Cisco spi AV-pair grammar and the 3GPP2 MN-HA pair.
+ * test_radius_sa.c - SAs from RADIUS: the Cisco spi AV-pair grammar, the 3GPP2 and WiMAX pairs.
  *
  * The parser is compiled into this test from the plugin's sources. The
  * salted 3GPP2 key is encrypted here with OpenSSL's one-shot MD5 following
@@ -301,6 +301,107 @@ test_from_reply_3gpp2_incomplete(void **state)
 	assert_int_equal(framed.s_addr, INADDR_ANY);
 }
 
+/* A WiMAX VSA (vendor 24757): type, length, continuation byte @cont, value. */
+static size_t
+t_wimax(uint8_t *pkt, size_t off, uint8_t vtype, uint8_t cont, const void *val, size_t len)
+{
+	uint8_t v[253];
+
+	v[0] = cont;
+	memcpy(v + 1, val, len);
+	return t_vsa(pkt, off, 24757, vtype, v, len + 1);
+}
+
+static void
+test_from_reply_wimax_pairs(void **state)
+{
+	static const uint8_t hkey[20] = "wimax-hha-mip4-key-2";
+	static const uint8_t rkey[16] = "wimax-rrq-key-16";
+	static const uint8_t gkey[16] = "3gpp2-key-16byte";
+	uint8_t pkt[1024] = { 2, 9 }, enc[64];
+	uint8_t hspi[4] = { 0, 0, 0x12, 0x34 }, rspi[4] = { 0, 0, 0x12, 0x35 };
+	uint8_t gspi[4] = { 0, 0, 0x03, 0xe8 };
+	struct radius_sa_spec sp[RADIUS_SA_MAX];
+	struct in_addr framed;
+	char err[128] = "";
+	unsigned bad = 99;
+	size_t len = 20, n;
+
+	/* WiMAX attributes before the 3GPP2 ones: the order of SAs does not follow them. */
+	len = t_wimax(pkt, len, 20, 0, rspi, 4);
+	len = t_wimax(pkt, len, 19, 0, enc, t_salted(enc, rkey, sizeof(rkey)));
+	len = t_wimax(pkt, len, 10, 0, enc, t_salted(enc, hkey, sizeof(hkey)));
+	len = t_wimax(pkt, len, 11, 0, hspi, 4);
+	len = t_vsa(pkt, len, 5535, 57, gspi, 4);
+	len = t_vsa(pkt, len, 5535, 58, enc, t_salted(enc, gkey, sizeof(gkey)));
+	pkt[2] = (uint8_t)(len >> 8);
+	pkt[3] = (uint8_t)len;
+	assert_int_equal(radius_msg_check(pkt, len), (int)len);
+	n = radius_sa_from_reply(pkt, len, req_auth, secret, sizeof(secret) - 1, sp, RADIUS_SA_MAX,
+	                         &framed, &bad, err, sizeof(err));
+	assert_int_equal(bad, 0);
+	assert_int_equal(n, 3);
+	/* 3GPP2, then WiMAX MN-hHA-MIP4, then WiMAX RRQ-MN-HA. */
+	assert_int_equal(sp[0].origin, RADIUS_SA_3GPP2);
+	assert_int_equal(sp[0].spi_in, 1000);
+	assert_memory_equal(sp[0].key, gkey, 16);
+	assert_int_equal(sp[1].origin, RADIUS_SA_WIMAX);
+	assert_int_equal(sp[1].index, 0);
+	assert_int_equal(sp[1].spi_in, 0x1234);
+	assert_int_equal(sp[1].keylen, 20);
+	assert_memory_equal(sp[1].key, hkey, 20);
+	assert_int_equal(sp[1].alg, MIP_AUTH_HMAC_MD5);
+	assert_int_equal(sp[1].replay, SA_REPLAY_TIMESTAMP);
+	assert_int_equal(sp[2].origin, RADIUS_SA_WIMAX);
+	assert_int_equal(sp[2].index, 1);
+	assert_int_equal(sp[2].spi_in, 0x1235);
+	assert_int_equal(sp[2].spi_out, 0x1235);
+	assert_int_equal(sp[2].keylen, 16);
+	assert_memory_equal(sp[2].key, rkey, 16);
+	for (size_t i = 0; i < n; i++)
+		radius_sa_spec_wipe(&sp[i]);
+}
+
+static void
+test_from_reply_wimax_unusable(void **state)
+{
+	static const uint8_t hkey[16] = "wimax-hha-key-16";
+	uint8_t pkt[1024] = { 2, 9 }, enc[64];
+	uint8_t hspi[4] = { 0, 0, 0x12, 0x34 }, lowspi[4] = { 0, 0, 0, 0xff };
+	struct radius_sa_spec sp[RADIUS_SA_MAX];
+	struct in_addr framed;
+	char err[128] = "";
+	unsigned bad = 0;
+	size_t len = 20, n;
+
+	/* hHA: key fragmented (continuation flag set) -> unusable, counted once. */
+	len = t_wimax(pkt, len, 11, 0, hspi, 4);
+	len = t_wimax(pkt, len, 10, 0x80, enc, t_salted(enc, hkey, sizeof(hkey)));
+	/* RRQ: a reserved SPI (255) with a good key -> unusable. */
+	len = t_wimax(pkt, len, 20, 0, lowspi, 4);
+	len = t_wimax(pkt, len, 19, 0, enc, t_salted(enc, hkey, sizeof(hkey)));
+	/* An empty WiMAX value (no continuation byte) is refused without an over-read. */
+	len = t_vsa(pkt, len, 24757, 11, "", 0);
+	pkt[2] = (uint8_t)(len >> 8);
+	pkt[3] = (uint8_t)len;
+	assert_int_equal(radius_msg_check(pkt, len), (int)len);
+	n = radius_sa_from_reply(pkt, len, req_auth, secret, sizeof(secret) - 1, sp, RADIUS_SA_MAX,
+	                         &framed, &bad, err, sizeof(err));
+	assert_int_equal(n, 0);
+	assert_int_equal(bad, 3);
+	assert_null(strstr(err, "wimax-hha")); /* no key text in messages */
+
+	/* The SPI alone: "must come together". */
+	len = t_wimax(pkt, 20, 11, 0, hspi, 4);
+	pkt[2] = (uint8_t)(len >> 8);
+	pkt[3] = (uint8_t)len;
+	n = radius_sa_from_reply(pkt, len, req_auth, secret, sizeof(secret) - 1, sp, RADIUS_SA_MAX,
+	                         &framed, &bad, err, sizeof(err));
+	assert_int_equal(n, 0);
+	assert_int_equal(bad, 1);
+	assert_non_null(strstr(err, "WiMAX MN-hHA-MIP4"));
+}
+
 int
 main(void)
 {
@@ -313,6 +414,8 @@ main(void)
 		cmocka_unit_test(test_embedded_nul_refused),
 		cmocka_unit_test(test_from_reply_cisco_and_3gpp2),
 		cmocka_unit_test(test_from_reply_3gpp2_incomplete),
+		cmocka_unit_test(test_from_reply_wimax_pairs),
+		cmocka_unit_test(test_from_reply_wimax_unusable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

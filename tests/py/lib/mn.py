@@ -135,7 +135,8 @@ class MobileNode:
     """A mobile node that registers its home address through an agent.
 
     home, ha, coa: addresses for the request; agent: where to send it (the
-    FA, or the HA for a co-located care-of address); spi, key (bytes), alg:
+    FA, or the HA for a co-located care-of address; 255.255.255.255 and
+    224.0.0.11 are sent with TTL 1 on ifname); spi, key (bytes), alg:
     the MN-HA security association; lifetime; flags (letters of "SBDMGT");
     nai: an MN-NAI extension before the MHAE; eds: an Encapsulating Delivery
     Style extension after it; mfae: optional dict spi, key, alg for an MN-FA
@@ -172,6 +173,16 @@ class MobileNode:
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         if self.ifname:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, self.ifname.encode())
+        # RFC 5944 3.6.1.1 lets a node send to 255.255.255.255 or 224.0.0.11 (All Mobility
+        # Agents), with TTL 1 on the link.
+        if self.agent == "255.255.255.255":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+        if ipaddress.IPv4Address(self.agent).is_multicast:
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+            if self.ifname:
+                mreqn = struct.pack("=4s4si", bytes(4), bytes(4),
+                                    socket.if_nametoindex(self.ifname))
+                s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, mreqn)
         s.bind((self.bind or "0.0.0.0", 0))
         return s
 

@@ -1,0 +1,144 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""The roaming scenario, as data: one topology and four pmipd configs shared by the test and the demo.
+
+    cn ---- hr (HA) ==== core ==== fr (FA)
+            |                      |
+         home LAN               foreign LAN
+            |                      |
+      hap: br0 (up0, wlan0)   fap: br0 (up0, wlan0)
+           air0 (radio0)           air0 (radio0)
+             \\                      /
+              client (192.0.2.100, gateway 192.0.2.1) moves between the two air0 bridges
+
+Each access point is a bridge br0 between its LAN port up0 and its client-facing
+port wlan0 (the "radio" side of wlan0 is the bridge air0, where clients attach).
+Moving the client's link from one air0 to the other is a roam: the client keeps
+its interface, MAC, addresses and sockets, and sees a carrier flap.
+
+Addresses (documentation ranges only):
+  home LAN      192.0.2.0/24      hr 192.0.2.1 (HA, gateway), hap 192.0.2.2, client 192.0.2.100
+  foreign LAN   198.51.100.0/24   fr 198.51.100.1 (FA, care-of address), fap 198.51.100.2
+  CN network    203.0.113.0/25    hr 203.0.113.1, cn 203.0.113.10
+  core link     203.0.113.128/25  hr 203.0.113.129, fr 203.0.113.130
+"""
+import copy
+
+HOME_PREFIX = "192.0.2.0/24"
+HA_ADDR = "192.0.2.1"
+HAP_ADDR = "192.0.2.2"
+CLIENT_ADDR = "192.0.2.100"
+CLIENT_MAC = "02:00:00:00:01:00"
+FA_ADDR = "198.51.100.1"
+FAP_ADDR = "198.51.100.2"
+CN_ADDR = "203.0.113.10"
+HR_CORE, FR_CORE = "203.0.113.129", "203.0.113.130"
+
+# The client's mobility security association, known to the HA and to both APs.
+CLIENT_SPI = 1000
+CLIENT_KEY_HEX = "8f3a1c5e7b9d2f40a6c8e1b3d5f70921"
+
+NO_RPF = {"net.ipv4.conf.all.rp_filter": 0, "net.ipv4.conf.default.rp_filter": 0}
+
+
+def _ap_node(addr, gateway):
+    return {"gateway": gateway, "sysctls": dict(NO_RPF),
+            "bridges": {"br0": {"addrs": [addr + "/24"]}, "air0": {}}}
+
+
+def topology(start="hap"):
+    """The topology spec (lib.topo) with the client attached to access point start."""
+    return {
+        "nodes": {
+            "cn": {"gateway": "203.0.113.1"},
+            "hr": {"forward": True, "sysctls": dict(NO_RPF),
+                   "routes": [{"dst": "198.51.100.0/24", "via": FR_CORE}]},
+            "fr": {"forward": True, "sysctls": dict(NO_RPF), "gateway": HR_CORE},
+            "hap": _ap_node(HAP_ADDR, HA_ADDR),
+            "fap": _ap_node(FAP_ADDR, FA_ADDR),
+            "client": {"gateway": HA_ADDR, "sysctls": dict(NO_RPF)},
+        },
+        "links": [
+            {"name": "cnnet", "a": {"node": "cn", "ifname": "eth0", "addrs": [CN_ADDR + "/25"]},
+             "b": {"node": "hr", "ifname": "cn0", "addrs": ["203.0.113.1/25"]}},
+            {"name": "core", "a": {"node": "hr", "ifname": "core0", "addrs": [HR_CORE + "/25"]},
+             "b": {"node": "fr", "ifname": "core0", "addrs": [FR_CORE + "/25"]}},
+            {"name": "homelan", "a": {"node": "hr", "ifname": "lan0", "addrs": [HA_ADDR + "/24"]},
+             "b": {"node": "hap", "ifname": "up0", "bridge": "br0"}},
+            {"name": "foreignlan", "a": {"node": "fr", "ifname": "lan0",
+                                         "addrs": [FA_ADDR + "/24"]},
+             "b": {"node": "fap", "ifname": "up0", "bridge": "br0"}},
+            {"name": "hap-radio", "a": {"node": "hap", "ifname": "wlan0", "bridge": "br0"},
+             "b": {"node": "hap", "ifname": "radio0", "bridge": "air0"}},
+            {"name": "fap-radio", "a": {"node": "fap", "ifname": "wlan0", "bridge": "br0"},
+             "b": {"node": "fap", "ifname": "radio0", "bridge": "air0"}},
+            {"name": "air", "a": {"node": "client", "ifname": "eth0",
+                                  "addrs": [CLIENT_ADDR + "/24"], "mac": CLIENT_MAC},
+             "b": {"node": start, "ifname": "sta0", "bridge": "air0"}},
+        ],
+    }
+
+
+def _client_sa(entity=None):
+    sa = {"name": "client", "host": CLIENT_ADDR, "spi": CLIENT_SPI, "key-hex": CLIENT_KEY_HEX,
+          "algorithm": "hmac-md5"}
+    if entity:
+        sa["entity"] = entity
+    return sa
+
+
+def ha_config(log_level="info"):
+    """The home agent on hr: home network 192.0.2.0/24 on lan0."""
+    return {"pmip:pmip": {
+        "global": {"log-level": log_level},
+        "interface": [{"name": "lan0", "description": "home LAN"}],
+        "security-association": [_client_sa()],
+        "home-agent": {
+            "home-network": [{"prefix": HOME_PREFIX, "address": HA_ADDR, "interface": "lan0"}],
+            "max-lifetime": 600,
+        },
+    }}
+
+
+def fa_config(log_level="info"):
+    """The foreign agent on fr: advertises on lan0 every second, care-of address 198.51.100.1."""
+    return {"pmip:pmip": {
+        "global": {"log-level": log_level},
+        "interface": [{"name": "lan0", "description": "foreign LAN"}],
+        "foreign-agent": {
+            "interface": [{"name": "lan0", "care-of-address": FA_ADDR,
+                           "advertisement-interval": 1, "advertisement-lifetime": 5}],
+            "max-registration-lifetime": 300,
+            "registration-timeout": 3,
+        },
+    }}
+
+
+def ap_config(log_level="info", lifetime=None, extra=None):
+    """A proxy access point (the same config on both APs): clients on wlan0, one subnet-map entry."""
+    proxy = {
+        "client-interface": "wlan0",
+        "idle-timeout": 30,
+        "subnet-map": [{"prefix": HOME_PREFIX, "home-agent": HA_ADDR}],
+    }
+    if lifetime:
+        proxy["requested-lifetime"] = lifetime
+    if extra:
+        proxy.update(copy.deepcopy(extra))
+    return {"pmip:pmip": {
+        "global": {"log-level": log_level, "debug": ["proxy"]},
+        "interface": [{"name": "wlan0", "description": "client-facing port (radio)"}],
+        "security-association": [_client_sa()],
+        "proxy": proxy,
+    }}
+
+
+def daemons(log_level="info", ap_extra=None, lifetime=None):
+    """Daemon specs for Topology: HA on hr, FA on fr, proxy APs on hap and fap."""
+    return {
+        "ha": {"node": "hr", "config": ha_config(log_level), "ready": r"home agent started"},
+        "fa": {"node": "fr", "config": fa_config(log_level), "ready": r"foreign agent started"},
+        "hap": {"node": "hap", "config": ap_config(log_level, lifetime, ap_extra),
+                "ready": r"proxy .*started"},
+        "fap": {"node": "fap", "config": ap_config(log_level, lifetime, ap_extra),
+                "ready": r"proxy .*started"},
+    }

@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""End to end: an unmodified client roams from its home AP to a foreign AP and back (issue #4 item 5).
+
+The topology is lib.roaming's: correspondent, HA router with the home LAN, FA
+router with the foreign LAN, a home AP and a foreign AP (each a bridge running
+pmipd in the proxy role), and a client namespace with a static home address
+and home gateway and no Mobile IP stack at all. Its link moves between the
+APs' radio bridges.
+"""
+import os
+import pathlib
+import socket
+import subprocess
+
+import pytest
+
+from lib import roaming as R
+from lib.tcpprobe import read_status
+from lib.topo import Topology
+from lib.wait import wait_until
+
+PY_DIR = pathlib.Path(__file__).resolve().parent
+PREFIX = "pmrm"
+TCP_PORT = 5001
+
+
+def _must_be_root():
+    assert os.geteuid() == 0, "the roaming test needs root (network namespaces); CI runs as root"
+
+
+@pytest.fixture
+def net():
+    _must_be_root()
+    spec = R.topology(start="hap")
+    spec["daemons"] = R.daemons(lifetime=20)
+    with Topology(spec, prefix=PREFIX) as topo:
+        yield topo
+
+
+def _py(node, *args):
+    """Start /usr/bin/python3 -m ARGS in node with tests/py as the working directory."""
+    return node.popen(["/usr/bin/python3", "-m"] + list(args), cwd=str(PY_DIR),
+                      stderr=subprocess.PIPE)
+
+
+def _tcp_session(topo):
+    """A TCP echo session cn -> client opened now; returns a function reading its status."""
+    server = _py(topo["client"], "lib.tcpprobe", "serve", R.CLIENT_ADDR, str(TCP_PORT))
+    status_path = os.path.join(topo.workdir, "tcp-status.json")
+    _py(topo["cn"], "lib.tcpprobe", "talk", R.CLIENT_ADDR, str(TCP_PORT), status_path, "0.1")
+    status = lambda: read_status(status_path) or {"sent": 0, "echoed": 0, "errors": []}
+    wait_until(lambda: status()["echoed"] >= 3, timeout=10,
+               message=lambda: f"TCP session at home: {status()}, server rc={server.poll()}")
+    return status
+
+
+def _progressing(status, since):
+    s = status()
+    assert not s["errors"], f"TCP session broke: {s}"
+    return s["echoed"] >= since + 5
+
+
+def _ha_has_binding(topo):
+    """The HA's forwarding state for the client: a host route for its home address into the tunnel."""
+    routes = topo["hr"].ip("route", "show", R.CLIENT_ADDR + "/32", "table", "all")
+    return R.CLIENT_ADDR in routes
+
+
+def _encapsulated(topo, count=3):
+    """Capture on the core link while cn pings the client: IP-in-IP HA -> FA, never plain ICMP."""
+    cap = topo["fr"].capture("core0", duration=15, bpf="ip")
+    assert topo["cn"].ping(R.CLIENT_ADDR, count=count, deadline=10), "cn cannot reach the client"
+    cap.stop()
+    pkts = [h for h in map(_ipv4_header, cap.packets()) if h]
+    ipip = [p for p in pkts if p["proto"] == 4 and p["src"] == R.HR_CORE and p["dst"] == R.FA_ADDR]
+    plain = [p for p in pkts if p["proto"] == 1 and p["dst"] == R.CLIENT_ADDR]
+    return ipip, plain
+
+
+def _ipv4_header(frame):
+    """Protocol, source and destination of an Ethernet/IPv4 frame, or None."""
+    if len(frame) < 34 or frame[12:14] != b"\x08\x00":
+        return None
+    ip = frame[14:]
+    return {"proto": ip[9], "src": socket.inet_ntoa(ip[12:16]), "dst": socket.inet_ntoa(ip[16:20])}
+
+
+def test_client_roams_away_and_back(net):
+    topo = net
+    fap, hap = topo.daemons["fap"], topo.daemons["hap"]
+
+    # At home: reached directly, no binding, no tunnel.
+    assert topo["cn"].ping(R.CLIENT_ADDR, count=2, deadline=10), "client not reachable at home"
+    assert not _ha_has_binding(topo)
+    status = _tcp_session(topo)
+
+    # Roam to the foreign AP: it registers the client with the HA through the FA.
+    mark = fap.mark()
+    topo.move_link("air", "fap", bridge="air0")
+    fap.wait_log(r"registered 192\.0\.2\.100 .*code 0|192\.0\.2\.100.* registered", timeout=20,
+                 since=mark)
+    wait_until(lambda: _ha_has_binding(topo), timeout=10, message="HA host route for the client")
+    ipip, plain = _encapsulated(topo)
+    assert ipip, "no IP-in-IP packets from the HA to the FA on the core link"
+    assert not plain, f"plain ICMP to the home address crossed the core link: {plain[:3]}"
+    echoed = status()["echoed"]
+    wait_until(lambda: _progressing(status, echoed), timeout=20,
+               message=lambda: f"TCP session after the move: {status()}")
+
+    # Back home: the home AP deregisters it; the HA drops the binding; direct delivery again.
+    mark = hap.mark()
+    topo.move_link("air", "hap", bridge="air0")
+    hap.wait_log(r"deregister.*192\.0\.2\.100|192\.0\.2\.100.*deregist", timeout=20, since=mark)
+    wait_until(lambda: not _ha_has_binding(topo), timeout=10, message="HA binding removed")
+    assert topo["cn"].ping(R.CLIENT_ADDR, count=2, deadline=10), "client not reachable back home"
+    echoed = status()["echoed"]
+    wait_until(lambda: _progressing(status, echoed), timeout=20,
+               message=lambda: f"TCP session back home: {status()}")
