@@ -369,7 +369,11 @@ aap_hello(struct aap *a, const struct aap_msg *m, const struct role_rx *rx, stru
 	const struct aap_hello *h = &m->u.hello;
 	struct aap_msg ack = { .h.type = AAP_HELLO_ACK };
 	uint64_t now = ev_now_ms();
-	bool first = ap->session == 0 || h->session != ap->session;
+	/* A HELLO without a session that crossed the first chunks of the one just started
+	 * (nothing acknowledged yet) does not start another. */
+	bool crossed = h->session == 0 && ap->session != 0 && ap->acked == 0 &&
+	               now - ap->full_ms < AAP_FULL_MIN_MS;
+	bool first = !crossed && (ap->session == 0 || h->session != ap->session);
 	bool changed = h->ha.s_addr != INADDR_ANY &&
 	               (!ap->has_subnet || ap->ha.s_addr != h->ha.s_addr ||
 	                ap->prefix.s_addr != h->prefix.s_addr || ap->len != h->len);

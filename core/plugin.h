@@ -12,8 +12,9 @@
  * object is dlclose()d and nothing is registered.
  *
  * Plugins link against libpmipcore and may call its public functions (log,
- * ev, sa). Bump PMIP_PLUGIN_ABI_VERSION whenever a descriptor or ops struct
- * changes layout or meaning.
+ * ev, sa). Bump PMIP_PLUGIN_ABI_VERSION whenever a descriptor, an ops struct
+ * or a struct a plugin fills (ks_status, disc_status, tun_stats) changes
+ * layout or meaning. Version 2: ks_status and disc_status grew.
  */
 #ifndef PMIP_PLUGIN_H
 #define PMIP_PLUGIN_H
@@ -21,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PMIP_PLUGIN_ABI_VERSION 1
+#define PMIP_PLUGIN_ABI_VERSION 2
 #define PMIP_PLUGIN_SYMBOL      "pmip_plugin_descriptor"
 #define PMIP_PLUGIN_NAME_MAX    64
 

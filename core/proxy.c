@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "ev.h"
+#include "event.h"
 #include "mip_adv.h"
 #include "mip_replay.h"
 #include "plugin.h"
@@ -230,6 +231,7 @@ proxy_failure_raise(struct proxy *px, const struct proxy_failure *f)
 	       inet_ntop(AF_INET, &f->hoa, h, sizeof(h)), f->mac[0], f->mac[1], f->mac[2],
 	       f->mac[3], f->mac[4], f->mac[5], inet_ntop(AF_INET, &f->ha, a, sizeof(a)),
 	       inet_ntop(AF_INET, &f->fa, fa, sizeof(fa)), f->code, f->reason, f->attempts);
+	event_raise_reg_failure(EVENT_ROLE_PROXY, f->hoa, f->ha, f->coa, f->code, NULL);
 	if (px->fail_fn != NULL)
 		px->fail_fn(px->fail_arg, f);
 }

@@ -78,6 +78,8 @@ enum proxy_fail {
  * @hoa: its home address.
  * @ha: its home agent.
  * @fa: the foreign agent used (INADDR_ANY for a deregistration at home).
+ * @coa: the care-of address of the request (the home address at home, INADDR_ANY when no
+ *	request was built).
  * @why: the kind of failure.
  * @code: the reply code for PROXY_FAIL_DENIED; for PROXY_FAIL_TIMEOUT the code of the
  *	last reply that matched but did not authenticate (for example 131 when the keys
@@ -87,7 +89,7 @@ enum proxy_fail {
  */
 struct proxy_failure {
 	uint8_t mac[DISC_MAC_LEN];
-	struct in_addr hoa, ha, fa;
+	struct in_addr hoa, ha, fa, coa;
 	enum proxy_fail why;
 	unsigned code;
 	const char *reason;
@@ -95,7 +97,8 @@ struct proxy_failure {
 };
 
 /**
- * proxy_failure_fn - registration-failure hook.
+ * proxy_failure_fn - registration-failure hook (the event is also raised on the event bus,
+ * event.h, as PMIP_EVENT_REG_FAILURE with role "proxy" and code @code).
  * @arg: the hook's argument.
  * @f: the event; borrowed for the duration of the call. The hook must not call back
  *	into the proxy.

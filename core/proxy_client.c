@@ -313,6 +313,9 @@ cl_fail(struct proxy *px, struct proxy_client *c, enum proxy_fail why, unsigned 
 	struct proxy_failure f = { .hoa = c->ix.addr,
 		                   .ha = c->ha,
 		                   .fa = c->via_fa ? c->fa : (struct in_addr){ 0 },
+		                   .coa = !c->via_fa  ? c->ix.addr
+		                          : c->has_fa ? c->coa
+		                                      : (struct in_addr){ 0 },
 		                   .why = why,
 		                   .code = code,
 		                   .reason = reason,
@@ -692,10 +695,14 @@ proxy_client_timer(struct proxy *px, struct proxy_client *c)
 			return;
 		}
 		px->cnt.timeouts++;
-		cl_drop_fa(px, c); /* the next attempt picks the best FA again */
+		if (c->dereg) { /* gives up (may free @c) */
+			cl_fail(px, c, PROXY_FAIL_TIMEOUT, 0, "no reply");
+			return;
+		}
 		cl_fail(px, c, PROXY_FAIL_TIMEOUT,
 		        c->unauth_code >= 0 ? (unsigned)c->unauth_code : 0,
 		        c->unauth_code >= 0 ? "no authenticated reply" : "no reply");
+		cl_drop_fa(px, c); /* the next attempt picks the best FA again */
 		return;
 	case PROXY_CS_REGISTERED:
 		if (c->heard) {

@@ -81,11 +81,13 @@ class Demo:
                    f"{s.get('echoed', 0)} lines echoed, errors {s.get('errors', [])}", ok)
 
     def state(self, topo, name, *commands):
-        node = topo[topo.daemons[name].node.name]
+        dmn = topo.daemons[name]
         for cmd in commands:
-            res = node.run([self.pmipctl, "-s", self.sockets[name]] + cmd.split(), timeout=10)
             show(f"{DIM}{name}$ pmipctl {cmd}{OFF}")
-            show(res.stdout if res.returncode == 0 else f"(error) {res.stderr.strip()}")
+            try:
+                show(dmn.ctl(*cmd.split(), json_out=False))
+            except AssertionError as exc:
+                show(f"(error) {exc}")
 
     def registration_exchange(self, cap, moved_at):
         """Decode the captured Mobile IP exchange with tshark and print it with timings."""
@@ -108,10 +110,6 @@ class Demo:
     def run(self):
         spec = R.topology(start="hap")
         spec["daemons"] = R.daemons(log_level=self.args.log_level)
-        self.sockets = {}
-        for name, d in spec["daemons"].items():
-            self.sockets[name] = f"/run/pmipd-demo-{os.getpid()}-{name}.sock"
-            d["args"] = ["-s", self.sockets[name]]
         say("Building the topology in network namespaces")
         with Topology(spec, prefix="pmdemo") as topo:
             show(R.__doc__.split("\n\n", 1)[1].split("Each access point")[0])
@@ -169,9 +167,9 @@ class Demo:
                 say("Topology left running. Enter a namespace with:")
                 for node in topo.nodes.values():
                     show(f"ip netns exec {node.ns} bash   # {node.name}")
-                show("pmipctl: " + " | ".join(f"ip netns exec {topo.daemons[n].node.ns} "
-                                              f"{self.pmipctl} -s {s} show ..."
-                                              for n, s in self.sockets.items()))
+                for name, dmn in topo.daemons.items():
+                    show(f"{self.pmipctl} -s {dmn.ctl_path} show summary   # {name}; "
+                         f"log: {dmn.log_path}")
                 try:
                     input("\nPress Enter to tear everything down. ")
                 except (EOFError, KeyboardInterrupt):

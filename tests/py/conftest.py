@@ -63,3 +63,12 @@ def wait_until(predicate, timeout=10.0, interval=0.05):
 def poll():
     """The wait_until(predicate, timeout, interval) helper, as a fixture."""
     return wait_until
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failed test, keep the files of the topologies still alive (see lib.topo)."""
+    outcome = yield
+    if outcome.get_result().failed and call.when in ("setup", "call"):
+        from lib import topo
+        topo.keep_live_workdirs()

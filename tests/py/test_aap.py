@@ -154,11 +154,6 @@ def full_map(**override):
     return m
 
 
-def converged(drivers, want):
-    maps = {d.name: d.map() for d in drivers}
-    return all(m == want for m in maps.values()) or (False, maps)
-
-
 def wait_map(drivers, want, timeout=15, what="every AP to install the map"):
     def ok():
         maps = {d.name: d.map() for d in drivers}

@@ -308,7 +308,7 @@ def test_daemon_valgrind_clean(pmipd, plugin_dir, tmp_path, netns):
 
 
 @pytest.mark.parametrize("name,reason", [
-    ("bad-abi", "plugin keystore-bad-abi: ABI version 99, pmipd expects 1"),
+    ("bad-abi", "plugin keystore-bad-abi: ABI version 99, pmipd expects 2"),
     ("no-symbol", "plugin keystore-no-symbol: symbol pmip_plugin_descriptor missing"),
     ("wrong-class", "plugin keystore-wrong-class: class discovery, expected keystore"),
     ("nosuch", "plugin keystore-nosuch: not found in"),

@@ -24,6 +24,7 @@
 #include <openssl/hmac.h>
 
 #include "ev.h"
+#include "event.h"
 #include "keystore.h"
 #include "log.h"
 #include "proxy.h"
@@ -510,6 +511,7 @@ test_retransmit_backoff(void **state)
 	assert_int_equal(f->fail[0].why, PROXY_FAIL_TIMEOUT);
 	assert_int_equal(f->fail[0].code, 0);
 	assert_int_equal(f->fail[0].fa.s_addr, A(FAADDR).s_addr);
+	assert_int_equal(f->fail[0].coa.s_addr, A(FAADDR).s_addr);
 	assert_int_equal(f->fail[0].ha.s_addr, A(HAADDR).s_addr);
 	assert_int_equal(f->fail[0].hoa.s_addr, A(HOA).s_addr);
 	assert_int_equal(counters(f).timeouts, 1);
@@ -621,6 +623,18 @@ test_lifetime_69(void **state)
 	assert_int_equal(state_of(f, HOA), PROXY_CS_REGISTERED);
 }
 
+static struct pmip_event bus_ev;
+static int bus_n;
+
+static void
+bus_fn(enum pmip_event_type type, const struct pmip_event *ev, void *ctx)
+{
+	bus_ev = *ev;
+	bus_ev.role = NULL; /* borrowed */
+	assert_string_equal(ev->role, "proxy");
+	bus_n++;
+}
+
 static void
 test_denial_backoff_event(void **state)
 {
@@ -628,7 +642,13 @@ test_denial_backoff_event(void **state)
 	uint8_t b[64];
 
 	register_start(f);
+	assert_int_equal(event_subscribe(PMIP_EVENT_REG_FAILURE, bus_fn, NULL), 0);
 	fa_reply(f, b, make_rrp(b, 129, 0, HOA, get64(last_rrq(f) + 16), key));
+	event_unsubscribe(PMIP_EVENT_REG_FAILURE, bus_fn, NULL);
+	assert_int_equal(bus_n, 1); /* also on the event bus for NETCONF and SNMP */
+	assert_int_equal(bus_ev.code, 129);
+	assert_int_equal(bus_ev.hoa.s_addr, A(HOA).s_addr);
+	assert_int_equal(bus_ev.coa.s_addr, A(FAADDR).s_addr);
 	assert_int_equal(f->n_fail, 1);
 	assert_int_equal(f->fail[0].why, PROXY_FAIL_DENIED);
 	assert_int_equal(f->fail[0].code, 129);

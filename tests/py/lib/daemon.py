@@ -39,6 +39,9 @@ class Daemon:
         self.dir = tempfile.mkdtemp(prefix=f"{name}-", dir=getattr(node.topo, "workdir", None))
         self.conf_path = os.path.join(self.dir, "config.json")
         self.log_path = os.path.join(self.dir, "daemon.log")
+        if "-s" not in self.args:  # Each daemon its own control socket, never the shared default.
+            self.args += ["-s", os.path.join(self.dir, "ctl.sock")]
+        self.ctl_path = self.args[self.args.index("-s") + 1]
 
     def __repr__(self):
         return f"<Daemon {self.name} in {self.node.name} pid={self.pid}>"
@@ -72,6 +75,19 @@ class Daemon:
         with open(self.log_path, "ab") as log:
             self.proc = self.node.popen(argv, stdout=log, stderr=subprocess.STDOUT)
         return self
+
+    def ctl(self, *command, json_out=True, timeout=10):
+        """Run pmipctl COMMAND against this daemon; return the decoded JSON answer (or the text).
+
+        Raises AssertionError with pmipctl's stderr when it exits non-zero.
+        """
+        argv = [build_dir() / "core" / "pmipctl", "-s", self.ctl_path, "-t", str(timeout)]
+        res = subprocess.run([str(a) for a in argv + (["-j"] if json_out else []) + list(command)],
+                             capture_output=True, text=True, timeout=timeout + 5)
+        if res.returncode != 0:
+            raise AssertionError(f"pmipctl {' '.join(command)} on {self.name}: rc={res.returncode} "
+                                 f"{res.stderr.strip()} {res.stdout.strip()}")
+        return json.loads(res.stdout) if json_out else res.stdout
 
     def log_text(self, since=0):
         """The log from character offset since (see mark()) to its current end."""

@@ -103,6 +103,18 @@ def netns_list():
     return [line.split()[0] for line in _ip(["netns", "list"]).stdout.splitlines() if line]
 
 
+def keep_live_workdirs():
+    """Keep the work directories (daemon logs, configs, captures) of every live topology.
+
+    Called by the pytest hook in conftest.py when a test fails: a topology built by a
+    fixture is torn down after the failure without seeing the exception.
+    """
+    for topo in list(_live):
+        if topo.workdir and not topo.keep_workdir:
+            topo.keep_workdir = True
+            print(f"topology: test failed, files kept in {topo.workdir}", file=sys.stderr)
+
+
 def reap_stale(prefix=DEFAULT_PREFIX):
     """Delete namespaces named PREFIX<pid>-... whose creating process no longer exists.
 
