@@ -12,7 +12,7 @@ BUILD_PKGS="build-essential cmake pkg-config ninja-build
 TEST_PKGS="python3 python3-pytest python3-scapy python3-ncclient
 	snmp snmpd snmptrapd libsnmp-perl smitools
 	freeradius freeradius-utils yangcli tshark openssl
-	iproute2 iputils-ping iperf3 socat tcpdump procps openssh-client"
+	iproute2 iputils-ping iputils-arping iperf3 socat tcpdump procps openssh-client"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps.sh: must run as root" >&2

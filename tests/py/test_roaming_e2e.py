@@ -72,7 +72,7 @@ def _encapsulated(topo, count=3):
     assert topo["cn"].ping(R.CLIENT_ADDR, count=count, deadline=10), "cn cannot reach the client"
     cap.stop()
     pkts = [h for h in map(_ipv4_header, cap.packets()) if h]
-    ipip = [p for p in pkts if p["proto"] == 4 and p["src"] == R.HR_CORE and p["dst"] == R.FA_ADDR]
+    ipip = [p for p in pkts if p["proto"] == 4 and p["src"] == R.HA_ADDR and p["dst"] == R.FA_ADDR]
     plain = [p for p in pkts if p["proto"] == 1 and p["dst"] == R.CLIENT_ADDR]
     return ipip, plain
 
@@ -96,7 +96,9 @@ def test_client_roams_away_and_back(net):
 
     # Roam to the foreign AP: it registers the client with the HA through the FA.
     mark = fap.mark()
-    topo.move_link("air", "fap", bridge="air0")
+    gw_mac = R.roam(topo, "fap")
+    fa_mac = topo["fr"].link("lan0")["address"]
+    assert gw_mac == fa_mac, f"at the foreign AP the gateway should answer as the FA ({fa_mac}): {gw_mac}"
     fap.wait_log(r"registered 192\.0\.2\.100 .*code 0|192\.0\.2\.100.* registered", timeout=20,
                  since=mark)
     wait_until(lambda: _ha_has_binding(topo), timeout=10, message="HA host route for the client")
@@ -109,7 +111,8 @@ def test_client_roams_away_and_back(net):
 
     # Back home: the home AP deregisters it; the HA drops the binding; direct delivery again.
     mark = hap.mark()
-    topo.move_link("air", "hap", bridge="air0")
+    gw_mac = R.roam(topo, "hap")
+    assert gw_mac == topo["hr"].link("lan0")["address"], f"home gateway answered as {gw_mac}"
     hap.wait_log(r"deregister.*192\.0\.2\.100|192\.0\.2\.100.*deregist", timeout=20, since=mark)
     wait_until(lambda: not _ha_has_binding(topo), timeout=10, message="HA binding removed")
     assert topo["cn"].ping(R.CLIENT_ADDR, count=2, deadline=10), "client not reachable back home"

@@ -153,8 +153,11 @@ test_symbol_missing(void **state)
 static void
 test_bad_abi(void **state)
 {
-	expect_refusal(bad_dir, "keystore-bad-abi", PMIP_PLUGIN_KEYSTORE,
-	               "plugin keystore-bad-abi: ABI version 99, pmipd expects 1");
+	char want[128];
+
+	snprintf(want, sizeof(want), "plugin keystore-bad-abi: ABI version 99, pmipd expects %d",
+	         PMIP_PLUGIN_ABI_VERSION);
+	expect_refusal(bad_dir, "keystore-bad-abi", PMIP_PLUGIN_KEYSTORE, want);
 }
 
 static void

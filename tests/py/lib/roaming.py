@@ -55,7 +55,11 @@ def topology(start="hap"):
             "fr": {"forward": True, "sysctls": dict(NO_RPF), "gateway": HR_CORE},
             "hap": _ap_node(HAP_ADDR, HA_ADDR),
             "fap": _ap_node(FAP_ADDR, FA_ADDR),
-            "client": {"gateway": HA_ADDR, "sysctls": dict(NO_RPF)},
+            # arp_notify: the client announces itself (gratuitous ARP) when its link comes
+            # back after a roam, as wireless clients do on reassociation.
+            "client": {"gateway": HA_ADDR,
+                       "sysctls": dict(NO_RPF, **{"net.ipv4.conf.all.arp_notify": 1,
+                                                  "net.ipv4.conf.default.arp_notify": 1})},
         },
         "links": [
             {"name": "cnnet", "a": {"node": "cn", "ifname": "eth0", "addrs": [CN_ADDR + "/25"]},
@@ -142,3 +146,21 @@ def daemons(log_level="info", ap_extra=None, lifetime=None):
         "fap": {"node": "fap", "config": ap_config(log_level, lifetime, ap_extra),
                 "ready": r"proxy .*started"},
     }
+
+
+def roam(topo, to):
+    """Move the client to access point to ("hap" or "fap") and let it check its attachment.
+
+    After the move the client does what common wireless clients do on
+    (re)association: it announces its address with a gratuitous ARP, then
+    checks its gateway with an ARP request (detecting network attachment, RFC
+    4436). Returns the MAC that answered for the gateway, or None when nobody
+    did; at the foreign AP that is the FA's MAC given by the AP's interception.
+    """
+    topo.move_link("air", to, bridge="air0")
+    topo["client"].run(["arping", "-U", "-c", "1", "-I", "eth0", CLIENT_ADDR], timeout=10)
+    res = topo["client"].run(["arping", "-c", "3", "-w", "6", "-I", "eth0", HA_ADDR], timeout=15)
+    for line in res.stdout.splitlines():
+        if "reply from" in line and "[" in line:
+            return line.split("[", 1)[1].split("]", 1)[0].lower()
+    return None
