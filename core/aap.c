@@ -58,6 +58,59 @@ aap_ap_count(const struct aap *a)
 }
 
 int
+aap_ap_next(const struct aap *a, const struct in_addr *after, struct aap_ap_info *out)
+{
+	const struct aap_ap *best = NULL;
+	uint64_t now = ev_now_ms();
+
+	for (const struct aap_ap *ap = a->aps; ap != NULL; ap = ap->next) {
+		uint32_t k = ntohl(ap->addr.sin_addr.s_addr);
+
+		if (after != NULL && k <= ntohl(after->s_addr))
+			continue;
+		if (best == NULL || k < ntohl(best->addr.sin_addr.s_addr))
+			best = ap;
+	}
+	if (best == NULL)
+		return -ENOENT;
+	memset(out, 0, sizeof(*out));
+	out->addr = best->addr.sin_addr;
+	out->port = ntohs(best->addr.sin_port);
+	out->has_subnet = best->has_subnet;
+	out->ha = best->ha;
+	out->prefix = best->prefix;
+	out->len = best->len;
+	out->hold_s = best->hold_s;
+	out->heard_ago_ms = now > best->heard_ms ? now - best->heard_ms : 0;
+	out->in_session = best->session != 0;
+	out->queued = best->q_len;
+	return 0;
+}
+
+int
+aap_peer_next(const struct aap *a, const struct in_addr *after, struct aap_peer_info *out)
+{
+	const struct aap_peer *best = NULL;
+	uint64_t now = ev_now_ms();
+
+	for (size_t i = 0; i < a->n_peers; i++) {
+		uint32_t k = ntohl(a->peers[i].addr.s_addr);
+
+		if (after != NULL && k <= ntohl(after->s_addr))
+			continue;
+		if (best == NULL || k < ntohl(best->addr.s_addr))
+			best = &a->peers[i];
+	}
+	if (best == NULL)
+		return -ENOENT;
+	out->addr = best->addr;
+	out->up = !best->down;
+	out->heard = best->heard_ms != 0;
+	out->heard_ago_ms = best->heard_ms != 0 && now > best->heard_ms ? now - best->heard_ms : 0;
+	return 0;
+}
+
+int
 aap_send(struct aap *a, struct in_addr from, const struct sockaddr_in *to, struct aap_msg *m,
          const struct aap_entry *ents)
 {

@@ -12,6 +12,8 @@
 #ifndef PMIP_AAP_H
 #define PMIP_AAP_H
 
+#include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -103,5 +105,65 @@ size_t aap_entry_count(const struct aap *a, size_t *live);
 
 /** aap_ap_count - access points currently known. */
 size_t aap_ap_count(const struct aap *a);
+
+/**
+ * struct aap_ap_info - an access point the AAP knows (state for NETCONF, SNMP and the CLI).
+ * @addr: its address (sender id), the key of the walk.
+ * @port: UDP port its datagrams come from.
+ * @has_subnet: it reported its home agent and subnet.
+ * @ha: reported home agent.
+ * @prefix: reported subnet.
+ * @len: its prefix length.
+ * @hold_s: hold time it announced.
+ * @heard_ago_ms: milliseconds since its last HELLO.
+ * @in_session: a MAP session is open (it acknowledges).
+ * @queued: MAP messages waiting for its acknowledgement.
+ */
+struct aap_ap_info {
+	struct in_addr addr;
+	uint16_t port;
+	bool has_subnet;
+	struct in_addr ha, prefix;
+	uint8_t len;
+	uint16_t hold_s;
+	uint64_t heard_ago_ms;
+	bool in_session;
+	size_t queued;
+};
+
+/**
+ * aap_ap_next - walk the known access points in address order (unsigned 32-bit numbers).
+ * @a: the AAP.
+ * @after: address of the previous AP, or NULL for the first.
+ * @out: receives the next one.
+ *
+ * A scan of the AP list (at most AAP_APS_MAX entries): O(n) per step.
+ * Return: 0, or -ENOENT past the end.
+ */
+int aap_ap_next(const struct aap *a, const struct in_addr *after, struct aap_ap_info *out);
+
+/**
+ * struct aap_peer_info - a configured peer AAP.
+ * @addr: its address, the key of the walk.
+ * @up: it answered within three compare intervals (or the AAP started too recently to say).
+ * @heard: it was ever heard from.
+ * @heard_ago_ms: milliseconds since it was last heard from (0 when never).
+ */
+struct aap_peer_info {
+	struct in_addr addr;
+	bool up;
+	bool heard;
+	uint64_t heard_ago_ms;
+};
+
+/**
+ * aap_peer_next - walk the configured peer AAPs in address order.
+ * @a: the AAP.
+ * @after: address of the previous peer, or NULL for the first.
+ * @out: receives the next one.
+ *
+ * Return: 0, or -ENOENT past the end.
+ */
+int aap_peer_next(const struct aap *a, const struct in_addr *after, struct aap_peer_info *out);
 
 #endif /* PMIP_AAP_H */

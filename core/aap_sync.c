@@ -32,6 +32,7 @@
 #include <sys/socket.h>
 
 #include "aap_int.h"
+#include "event.h"
 #include "wire.h"
 
 #define AAP_ORPHAN_GRACE_MS 1000
@@ -371,6 +372,8 @@ aap_probe_dead(struct aap *a, struct aap_probe *p)
 	if (aap_table_write(a->table, &e, aap_wall_us()) != AAP_MERGE_UPDATED)
 		return;
 	a->cnt.ha_deleted++;
+	event_raise_ha_unreachable(EVENT_ROLE_AAP, PMIP_UNREACH_PROBE_FAILED, p->ha, p->prefix,
+	                           p->len);
 	log_msg(LOG_SS_AAP, LOG_NOTICE,
 	        "home agent %s of %s/%u did not answer %u probe(s): entry deleted",
 	        aap_ntoa(p->ha, b1), aap_ntoa(p->prefix, b2), p->len, p->tries);

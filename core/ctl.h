@@ -63,6 +63,7 @@ enum ctl_cmd {
 	CTL_CMD_SHOW_PX_CLIENTS, /* show proxy clients */
 	CTL_CMD_SHOW_PX_AGENTS,  /* show proxy agents */
 	CTL_CMD_SHOW_PX_SUBMAP,  /* show proxy subnet-map */
+	CTL_CMD_SHOW_AAP,        /* show aap */
 };
 
 /** enum ctl_role - role filter of "show counters". */

@@ -80,6 +80,8 @@ static const struct ctl_cmd_desc ctl_cmds[] = {
 	{ "show", "proxy", "subnet-map", CTL_CMD_SHOW_PX_SUBMAP, CTL_ARGS_NONE,
 	  "show proxy subnet-map", "show proxy subnet-map",
 	  "proxy access point: home subnet to home agent map" },
+	{ "show", "aap", NULL, CTL_CMD_SHOW_AAP, CTL_ARGS_NONE, "show aap", "show aap",
+	  "AAP role: table, access points, peers, counters; proxy: its AAP client" },
 };
 #define CTL_NCMDS (sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
 

@@ -26,6 +26,8 @@
 
 #include <arpa/inet.h>
 
+#include "aap.h"
+#include "aap_client.h"
 #include "conf.h"
 #include "ctl.h"
 #include "engine.h"
@@ -453,6 +455,114 @@ ctl_show_px_submap(const struct ctl_env *env, struct ctl_json *j, struct ctl_err
 	return 0;
 }
 
+/* --- authoritative access point, and the proxy's AAP client --- */
+
+static void
+ctl_prefix(struct ctl_json *j, const char *key, struct in_addr prefix, uint8_t len)
+{
+	char net[INET_ADDRSTRLEN + 4], a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &prefix, a, sizeof(a));
+	snprintf(net, sizeof(net), "%s/%u", a, (unsigned)len);
+	ctl_json_str(j, key, net);
+}
+
+static void
+ctl_show_aap_role(const struct aap *a, struct ctl_json *j)
+{
+	const struct pmip_counter_desc *d;
+	struct aap_counters cnt;
+	struct aap_ap_info ap;
+	struct aap_peer_info peer;
+	struct in_addr after;
+	size_t live, n;
+	bool first = true;
+
+	ctl_json_obj(j, "aap");
+	ctl_json_u64(j, "entries", aap_entry_count(a, &live));
+	ctl_json_u64(j, "live-entries", live);
+	ctl_json_u64(j, "access-point-count", aap_ap_count(a));
+	ctl_json_arr(j, "access-points");
+	while (aap_ap_next(a, first ? NULL : &after, &ap) == 0 && !j->failed) {
+		first = false;
+		after = ap.addr;
+		ctl_json_obj(j, NULL);
+		ctl_json_addr(j, "address", ap.addr);
+		ctl_json_u64(j, "port", ap.port);
+		if (ap.has_subnet) {
+			ctl_json_addr(j, "home-agent", ap.ha);
+			ctl_prefix(j, "prefix", ap.prefix, ap.len);
+		}
+		ctl_json_u64(j, "hold-time", ap.hold_s);
+		ctl_json_u64(j, "heard-ago-ms", ap.heard_ago_ms);
+		ctl_json_bool(j, "in-session", ap.in_session);
+		ctl_json_u64(j, "queued", ap.queued);
+		ctl_json_end(j);
+	}
+	ctl_json_end(j);
+	first = true;
+	ctl_json_arr(j, "peers");
+	while (aap_peer_next(a, first ? NULL : &after, &peer) == 0 && !j->failed) {
+		first = false;
+		after = peer.addr;
+		ctl_json_obj(j, NULL);
+		ctl_json_addr(j, "address", peer.addr);
+		ctl_json_bool(j, "up", peer.up);
+		ctl_json_bool(j, "heard", peer.heard);
+		ctl_json_u64(j, "heard-ago-ms", peer.heard_ago_ms);
+		ctl_json_end(j);
+	}
+	ctl_json_end(j);
+	aap_get_counters(a, &cnt);
+	d = aap_counter_table(&n);
+	ctl_counters(j, "counters", &cnt, d, n);
+	ctl_json_end(j);
+}
+
+static void
+ctl_show_aap_client(const struct proxy_config *cfg, const struct aap_client *c, struct ctl_json *j)
+{
+	struct aap_client_counters cnt;
+	const struct aap_table *t = aap_client_table(c);
+	size_t cur = aap_client_current(c);
+
+	aap_client_get_counters(c, &cnt);
+	ctl_json_obj(j, "aap-client");
+	ctl_json_arr(j, "aaps");
+	for (size_t i = 0; i < cfg->n_aap && i < PMIP_AAP_MAX; i++)
+		ctl_json_addr(j, NULL, cfg->aap[i]);
+	ctl_json_end(j);
+	if (cur < cfg->n_aap)
+		ctl_json_addr(j, "current", cfg->aap[cur]);
+	ctl_json_u64(j, "priority", cur + 1);
+	ctl_json_u64(j, "entries", aap_table_count(t));
+	ctl_json_u64(j, "live-entries", aap_table_live(t));
+	ctl_json_obj(j, "counters");
+#define CTL_AAPC_COUNTER(m, name, descr) ctl_json_u64(j, name, cnt.m);
+	AAP_CLIENT_COUNTERS(CTL_AAPC_COUNTER)
+#undef CTL_AAPC_COUNTER
+	ctl_json_end(j);
+	ctl_json_end(j);
+}
+
+static int
+ctl_show_aap(const struct ctl_env *env, struct ctl_json *j, struct ctl_err *err)
+{
+	const struct pmip_engine *e = env->engine;
+	const struct aap_client *c = e->proxy_inst != NULL ? proxy_aap_client(e->proxy_inst) : NULL;
+
+	if (e->aap_inst == NULL && c == NULL) {
+		ctl_fail(err, "role-not-running",
+		         "neither the AAP role nor a proxy access point's AAP client is running");
+		return -1;
+	}
+	if (e->aap_inst != NULL)
+		ctl_show_aap_role(e->aap_inst, j);
+	if (c != NULL && e->proxy != NULL)
+		ctl_show_aap_client(e->proxy, c, j);
+	return 0;
+}
+
 static int
 ctl_show_keystore(const struct ctl_env *env, struct ctl_json *j)
 {
@@ -717,6 +827,8 @@ ctl_show_run(const struct ctl_env *env, const struct ctl_req *req, struct ctl_js
 		return ctl_show_px_agents(env, j, err);
 	case CTL_CMD_SHOW_PX_SUBMAP:
 		return ctl_show_px_submap(env, j, err);
+	case CTL_CMD_SHOW_AAP:
+		return ctl_show_aap(env, j, err);
 	}
 	ctl_fail(err, "unknown-command", "command not implemented");
 	return -1;

@@ -57,6 +57,9 @@ struct ha_home_network {
 	struct pmip_prefix prefix; /* home network */
 	struct in_addr addr;       /* the HA's own address on it */
 	char ifname[IF_NAMESIZE];  /* interface attached to it */
+	bool advertise;            /* send agent advertisements (H) on @ifname */
+	uint16_t adv_interval_s;   /* their mean interval */
+	uint16_t adv_lifetime_s;   /* their ICMP lifetime */
 };
 
 /** struct ha_config - /pmip/home-agent; 0 in a limit means unlimited. */
@@ -99,7 +102,9 @@ struct fa_config {
 	bool busy;
 	bool reg_required;
 	bool revocation;
+	bool minimal_encap; /* offer minimal encapsulation (M) when the back end can */
 	uint32_t max_visitors;
+	char tunnel_backend[PMIP_NAME_MAX]; /* "" means "userspace" */
 };
 
 /** struct proxy_subnet - one static subnet-map entry. */
@@ -130,6 +135,14 @@ struct proxy_config {
 	size_t n_map;
 	struct in_addr aap[PMIP_AAP_MAX];
 	size_t n_aap;
+	/* aap-client: the AP side of the AAP protocol (wiped when freed) */
+	uint8_t aap_key[PMIP_GROUP_KEY_MAX];
+	size_t aap_key_len;
+	uint16_t aap_port;
+	uint32_t aap_hello_ms;
+	uint8_t aap_hello_misses;
+	uint32_t aap_max_entries;
+	struct in_addr aap_self; /* INADDR_ANY: the address of the AP's bridge */
 };
 
 /** struct aap_config - /pmip/aap. The group key is wiped when freed. */

@@ -66,6 +66,8 @@ event_role_name(enum event_role role)
 		return "home-agent";
 	case EVENT_ROLE_FA:
 		return "foreign-agent";
+	case EVENT_ROLE_AAP:
+		return "aap";
 	case EVENT_ROLE_PROXY:
 		break;
 	}
@@ -93,4 +95,52 @@ event_raise_auth_failure(enum event_role role, struct in_addr peer, uint32_t spi
 	};
 
 	event_raise(PMIP_EVENT_AUTH_FAILURE, &ev);
+}
+
+void
+event_raise_proxy_failure(struct in_addr hoa, struct in_addr ha, struct in_addr fa,
+                          struct in_addr coa, unsigned code, const char *text)
+{
+	struct pmip_event ev = { .role = event_role_name(EVENT_ROLE_PROXY),
+		                 .hoa = hoa,
+		                 .ha = ha,
+		                 .fa = fa,
+		                 .coa = coa,
+		                 .code = code,
+		                 .text = text != NULL && text[0] != '\0' ? text : NULL };
+
+	event_raise(PMIP_EVENT_REG_FAILURE, &ev);
+}
+
+void
+event_raise_ha_unreachable(enum event_role role, enum pmip_event_unreach why, struct in_addr ha,
+                           struct in_addr prefix, uint8_t len)
+{
+	struct pmip_event ev = { .role = event_role_name(role),
+		                 .ha = ha,
+		                 .reason = (int)why,
+		                 .text = why == PMIP_UNREACH_PROBE_FAILED
+		                                 ? "home agent did not answer liveness probes"
+		                                 : "subnet-map entry withdrawn by the AAP",
+		                 .prefix = prefix,
+		                 .prefix_len = len };
+
+	event_raise(PMIP_EVENT_HA_UNREACHABLE, &ev);
+}
+
+void
+event_raise_aap_failover(struct in_addr old_aap, struct in_addr new_aap, unsigned priority)
+{
+	struct pmip_event ev = { .role = event_role_name(EVENT_ROLE_PROXY),
+		                 .peer = new_aap,
+		                 .old_peer = old_aap,
+		                 .reason = (int)priority };
+
+	event_raise(PMIP_EVENT_AAP_FAILOVER, &ev);
+}
+
+const char *
+event_unreach_name(int why)
+{
+	return why == PMIP_UNREACH_PROBE_FAILED ? "probe-failed" : "entry-removed";
 }

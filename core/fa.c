@@ -192,14 +192,15 @@ fa_send_ha(struct fa *fa, struct in_addr from, struct in_addr to, const uint8_t 
 }
 
 int
-fa_send_adv(struct fa *fa, struct fa_if *fi, struct in_addr to, const uint8_t *icmp, size_t len)
+fa_send_adv(struct fa *fa, unsigned ifindex, struct in_addr from, struct in_addr to,
+            const uint8_t *icmp, size_t len)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
 		struct cmsghdr align;
 	} cbuf;
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = to };
-	struct in_pktinfo pi = { .ipi_ifindex = (int)fi->ifindex, .ipi_spec_dst = fi->coa };
+	struct in_pktinfo pi = { .ipi_ifindex = (int)ifindex, .ipi_spec_dst = from };
 	struct iovec iov = { .iov_base = (void *)icmp, .iov_len = len };
 	struct msghdr mh = { .msg_name = &sin,
 		             .msg_namelen = sizeof(sin),
@@ -210,9 +211,9 @@ fa_send_adv(struct fa *fa, struct fa_if *fi, struct in_addr to, const uint8_t *i
 	struct cmsghdr *c;
 
 	if (fa->use_hooks)
-		return fa->hooks.send_adv != NULL ? fa->hooks.send_adv(fa->hooks.arg, fi->ifindex,
-		                                                       fi->coa, to, icmp, len)
-		                                  : 0;
+		return fa->hooks.send_adv != NULL
+		               ? fa->hooks.send_adv(fa->hooks.arg, ifindex, from, to, icmp, len)
+		               : 0;
 	if (fa->fd_icmp < 0)
 		return -ENOTCONN;
 	memset(&cbuf, 0, sizeof(cbuf));
@@ -477,12 +478,11 @@ fa_close_link(struct fa *fa)
 
 /*
  * Build the interface array for @cfg: UDP sockets (one per distinct care-of address, none
- * with hooks or a send hook) and advertisement timers. Sequence numbers continue from the
- * interface of the same name in @old.
+ * with hooks or a send hook) and advertisement parts. Sequence numbers continue per
+ * interface name: the old array's parts are still registered when the new ones join.
  */
 static struct fa_if *
-fa_ifs_new(struct fa *fa, const struct fa_config *cfg, const struct fa_if *old, size_t n_old,
-           char *errmsg, size_t errlen)
+fa_ifs_new(struct fa *fa, const struct fa_config *cfg, char *errmsg, size_t errlen)
 {
 	struct fa_if *ifs = calloc(cfg->n_ifs != 0 ? cfg->n_ifs : 1, sizeof(*ifs));
 
@@ -501,12 +501,6 @@ fa_ifs_new(struct fa *fa, const struct fa_config *cfg, const struct fa_if *old, 
 		fi->coa = cfg->ifs[i].coa;
 		fi->adv_interval_s = cfg->ifs[i].adv_interval_s ? cfg->ifs[i].adv_interval_s : 1;
 		fi->adv_lifetime_s = cfg->ifs[i].adv_lifetime_s;
-		for (size_t j = 0; j < n_old; j++) {
-			if (strcmp(old[j].name, fi->name) == 0) {
-				fi->seq = old[j].seq;
-				fi->last_adv_ms = old[j].last_adv_ms;
-			}
-		}
 		for (size_t j = 0; j < i; j++)
 			shared |= ifs[j].coa.s_addr == fi->coa.s_addr;
 		if (!shared && !fa->use_hooks && fa->env.send == NULL) {
@@ -528,25 +522,73 @@ fa_ifs_new(struct fa *fa, const struct fa_config *cfg, const struct fa_if *old, 
 
 /* --- tunnel back end --- */
 
+/*
+ * Does the back end take minimal encapsulation? struct tun_ops has no capability bits, so
+ * ask tunnel_add() for a minimal tunnel without endpoints: the contract answers -EOPNOTSUPP
+ * for an encapsulation the back end cannot do, and the endpoint check (-EINVAL) creates
+ * nothing. A tunnel created anyway is deleted at once.
+ */
+static bool
+fa_tunnel_probe_minimal(const struct tun_ops *ops, void *inst)
+{
+	struct tun_params p = { .encap = TUN_ENCAP_MINIMAL };
+	char err[128];
+	uint32_t id = 0;
+	int rc;
+
+	if (ops->tunnel_add == NULL)
+		return false;
+	rc = ops->tunnel_add(inst, &p, &id, err, sizeof(err));
+	if (rc == 0 && ops->tunnel_del != NULL)
+		ops->tunnel_del(inst, id);
+	return rc != -EOPNOTSUPP;
+}
+
+/* Load and create tunnel back end @backend ("" = FA_TUNNEL_BACKEND). */
 static int
-fa_tunnel_open(struct fa *fa, char *errmsg, size_t errlen)
+fa_backend_load(struct fa *fa, const char *backend, struct pmip_plugin **pl,
+                const struct tun_ops **ops, void **inst, char *errmsg, size_t errlen)
 {
 	struct tun_env tenv = { .loop = fa->env.loop };
+	char name[PMIP_PLUGIN_NAME_MAX], why[256] = "";
 
+	snprintf(name, sizeof(name), "tunnel-%s", backend[0] != '\0' ? backend : FA_TUNNEL_BACKEND);
+	*inst = NULL;
+	*pl = plugin_load(fa->env.plugin_dir != NULL ? fa->env.plugin_dir : plugin_default_dir(),
+	                  name, PMIP_PLUGIN_TUNNEL, why, sizeof(why));
+	if (*pl != NULL) {
+		*ops = plugin_ops(*pl);
+		*inst = (*ops)->create(&tenv, why, sizeof(why));
+		if (*inst != NULL && (*ops)->configure != NULL &&
+		    (*ops)->configure(*inst, NULL, why, sizeof(why)) < 0) {
+			(*ops)->destroy(*inst);
+			*inst = NULL;
+		}
+		if (*inst == NULL) {
+			plugin_unload(*pl);
+			*pl = NULL;
+		}
+	}
+	if (*pl == NULL) {
+		snprintf(errmsg, errlen, "tunnel-backend \"%s\": %s", name + strlen("tunnel-"),
+		         why);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+fa_tunnel_open(struct fa *fa, const struct fa_config *cfg, char *errmsg, size_t errlen)
+{
 	if (fa->hooks.tun_ops != NULL) {
 		fa->tun_ops = fa->hooks.tun_ops;
 		fa->tun = fa->hooks.tun_inst;
-		return 0;
+	} else if (fa_backend_load(fa, cfg->tunnel_backend, &fa->tun_plugin, &fa->tun_ops, &fa->tun,
+	                           errmsg, errlen) < 0) {
+		fa->tun_ops = NULL;
+		return -1;
 	}
-	fa->tun_plugin = plugin_load(fa->env.plugin_dir, "tunnel-" FA_TUNNEL_BACKEND,
-	                             PMIP_PLUGIN_TUNNEL, errmsg, errlen);
-	if (fa->tun_plugin == NULL)
-		return -1;
-	fa->tun_ops = plugin_ops(fa->tun_plugin);
-	fa->tun = fa->tun_ops->create(&tenv, errmsg, errlen);
-	if (fa->tun == NULL || (fa->tun_ops->configure != NULL &&
-	                        fa->tun_ops->configure(fa->tun, NULL, errmsg, errlen) < 0))
-		return -1;
+	fa->tun_minimal = cfg->minimal_encap && fa_tunnel_probe_minimal(fa->tun_ops, fa->tun);
 	return 0;
 }
 
@@ -593,11 +635,11 @@ fa_start_hooks(const struct role_env *env, const struct fa_config *cfg,
 		snprintf(errmsg, errlen, "out of memory");
 		goto fail;
 	}
-	if (fa_tunnel_open(fa, errmsg, errlen) < 0)
+	if (fa_tunnel_open(fa, cfg, errmsg, errlen) < 0)
 		goto fail;
 	if (!fa->use_hooks && env->send == NULL && fa_open_link(fa, errmsg, errlen) < 0)
 		goto fail;
-	fa->ifs = fa_ifs_new(fa, cfg, NULL, 0, errmsg, errlen);
+	fa->ifs = fa_ifs_new(fa, cfg, errmsg, errlen);
 	if (fa->ifs == NULL)
 		goto fail;
 	fa->n_ifs = cfg->n_ifs;
@@ -614,22 +656,57 @@ fa_start(const struct role_env *env, const struct fa_config *cfg, char *errmsg, 
 	return fa_start_hooks(env, cfg, NULL, errmsg, errlen);
 }
 
+/* Is @b the back end already loaded for @a? ("" names the default.) */
+static bool
+fa_backend_same(const char *a, const char *b)
+{
+	return strcmp(a[0] != '\0' ? a : FA_TUNNEL_BACKEND, b[0] != '\0' ? b : FA_TUNNEL_BACKEND) ==
+	       0;
+}
+
 int
 fa_reconfigure(struct fa *fa, const struct fa_config *cfg, char *errmsg, size_t errlen)
 {
-	/* SO_REUSEADDR lets the new sockets bind while the old ones still exist. */
-	struct fa_if *ifs = fa_ifs_new(fa, cfg, fa->ifs, fa->n_ifs, errmsg, errlen);
+	struct pmip_plugin *pl = NULL;
+	const struct tun_ops *ops = NULL;
+	void *inst = NULL;
+	bool new_backend = fa->hooks.tun_ops == NULL &&
+	                   !fa_backend_same(cfg->tunnel_backend, fa->cfg.tunnel_backend);
+	struct fa_if *ifs;
 
-	if (ifs == NULL)
+	if (new_backend &&
+	    fa_backend_load(fa, cfg->tunnel_backend, &pl, &ops, &inst, errmsg, errlen) < 0)
 		return -1;
+	/* SO_REUSEADDR lets the new sockets bind while the old ones still exist. */
+	ifs = fa_ifs_new(fa, cfg, errmsg, errlen);
+	if (ifs == NULL) {
+		if (inst != NULL)
+			ops->destroy(inst);
+		plugin_unload(pl);
+		return -1;
+	}
 	fa_pending_drop_lookups(fa);
+	if (new_backend) {
+		/* The visitors' forwarding state lives in the old back end: drop them. */
+		struct fa_visitor_info vi;
+
+		while (fa_visitor_next(fa, NULL, &vi) == 0)
+			fa_visitor_remove(fa, fa_visitor_find(fa, vi.hoa));
+		fa_tunnel_close(fa);
+		fa->tun_plugin = pl;
+		fa->tun_ops = ops;
+		fa->tun = inst;
+	}
 	fa_ifs_free(fa->ifs, fa->n_ifs);
 	fa->ifs = ifs;
 	fa->n_ifs = cfg->n_ifs;
 	fa->cfg = *cfg;
 	fa->cfg.ifs = NULL;
+	fa->tun_minimal = cfg->minimal_encap && fa_tunnel_probe_minimal(fa->tun_ops, fa->tun);
 	fa_visitors_prune(fa);
-	log_info(LOG_SS_FA, "foreign agent reconfigured: %zu interface(s)", fa->n_ifs);
+	fa_adv_refresh(fa);
+	log_info(LOG_SS_FA, "foreign agent reconfigured: %zu interface(s)%s", fa->n_ifs,
+	         new_backend ? ", tunnel back end changed" : "");
 	return 0;
 }
 

@@ -33,7 +33,7 @@ struct fa;
 struct tun_ops;
 
 #define FA_MAC_LEN 6
-/* Tunnel back end used until struct fa_config names one (plugin tunnel-NAME.so). */
+/* Tunnel back end used when struct fa_config names none (plugin tunnel-NAME.so). */
 #define FA_TUNNEL_BACKEND "userspace"
 
 /** fa_role_class - the foreign agent as a struct role_class; cfg is a struct fa_config. */
@@ -46,8 +46,8 @@ extern const struct role_class fa_role_class;
  * @send_adv: send ICMP message @icmp (an agent advertisement) on interface @ifindex from
  *	@from to @to with IP TTL 1. NULL: advertisements are built and counted but not sent.
  * @ifindex: resolve an interface name; NULL uses if_nametoindex().
- * @tun_ops: tunnel back end to use instead of loading tunnel-FA_TUNNEL_BACKEND.so; NULL
- *	loads the plugin.
+ * @tun_ops: tunnel back end to use instead of loading tunnel-NAME.so (NAME from
+ *	fa_config.tunnel_backend, FA_TUNNEL_BACKEND when empty); NULL loads the plugin.
  * @tun_inst: instance passed to @tun_ops (created by the caller).
  * @arg: first argument of @send_mn, @send_adv and @ifindex.
  *

@@ -2,21 +2,16 @@
 /*
  * fa_adv.c - foreign agent advertisements (RFC 5944 section 2, RFC 1256).
  *
- * Each FA interface has its own timer and sequence number. Unsolicited
- * advertisements go to 224.0.0.1 at the configured mean interval with a
- * uniform jitter of +-25 %; the first one leaves within a second of start.
- * A solicitation is answered at once when the interface's last advertisement
- * is at least a second old; otherwise the periodic timer is brought forward
- * to one second after that advertisement, so an interface sends at most one
- * advertisement per second however many solicitations arrive.
+ * Each FA interface registers its part with the shared sender of agent_adv.c, which owns
+ * the timer, the sequence number and the solicitation rate limit of the interface (see
+ * agent_adv.h for the timing and for the merge with a home agent on the same interface).
  *
- * Contents: ICMP code 0 with the care-of address as the one router address
- * (preference 0) and the configured advertisement lifetime; a mobility agent
- * extension with the sequence number (0 after start, then +1, 0xffff wraps
- * to 256), the maximum registration lifetime (0xffff when unlimited), the
- * flags F always, R, B, G, T, X from the configuration (T only when the
- * tunnel back end can reverse-tunnel), never H or M (this role is not a home
- * agent and minimal encapsulation is not offered), and the care-of address.
+ * The FA's part: the care-of address as router address (preference 0) and as the one
+ * care-of address, the configured advertisement lifetime and interval, the maximum
+ * registration lifetime (0xffff when unlimited), and the flags F always, R, B, G, X from the
+ * configuration, T when reverse tunnelling is offered and the tunnel back end can do it,
+ * M when minimal-encapsulation is configured and the back end supports it; never H (a home
+ * agent on the same interface adds it to the shared advertisement).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,6 +33,8 @@ fa_adv_flags(const struct fa *fa)
 		f |= MIP_ADV_F_B;
 	if (fa->cfg.gre)
 		f |= MIP_ADV_F_G;
+	if (fa->cfg.minimal_encap && fa->tun_minimal)
+		f |= MIP_ADV_F_M;
 	if (fa->cfg.reverse_tunnel != FA_RT_NONE && fa->tun_ops != NULL &&
 	    fa->tun_ops->reverse_add != NULL)
 		f |= MIP_ADV_F_T;
@@ -46,101 +43,92 @@ fa_adv_flags(const struct fa *fa)
 	return f;
 }
 
-/* Build and send one advertisement on @fi to @to; advances the sequence number. */
-static int
-fa_adv_send(struct fa *fa, struct fa_if *fi, struct in_addr to)
+static void
+fa_adv_part(const struct fa *fa, const struct fa_if *fi, struct agent_adv_part *p)
 {
-	struct mip_adv a;
-	uint8_t buf[64];
-	size_t len;
-	int rc;
-
-	if (fi->ifindex == 0)
-		return -ENOENT;
-	memset(&a, 0, sizeof(a));
-	a.code = MIP_ADV_CODE_ROUTER;
-	a.lifetime = fi->adv_lifetime_s;
-	a.num_routers = 1;
-	a.routers[0].addr = fi->coa;
-	a.seq = fi->seq;
-	a.reg_lifetime = fa->cfg.max_reg_lifetime != 0 ? fa->cfg.max_reg_lifetime : 0xffff;
-	a.flags = fa_adv_flags(fa);
-	a.num_coa = 1;
-	a.coa[0] = fi->coa;
-	if (mip_adv_encode(&a, buf, sizeof(buf), &len) != MIP_ADV_OK)
-		return -EINVAL;
-	rc = fa_send_adv(fa, fi, to, buf, len);
-	if (rc < 0) {
-		fa->cnt.send_errors++;
-		log_rl(&fa->rl, LOG_SS_FA, LOG_WARNING, "%s: advertisement: %s", fi->name,
-		       strerror(-rc));
-		return rc;
-	}
-	fi->seq = mip_adv_seq_next(fi->seq);
-	fi->last_adv_ms = ev_now_ms();
-	fa->cnt.advertisements_sent++;
-	return 0;
+	memset(p, 0, sizeof(*p));
+	p->flags = fa_adv_flags(fa);
+	p->router = fi->coa;
+	p->n_coa = 1;
+	p->coa[0] = fi->coa;
+	p->reg_lifetime = fa->cfg.max_reg_lifetime != 0 ? fa->cfg.max_reg_lifetime : 0xffff;
+	p->interval_s = fi->adv_interval_s;
+	p->lifetime_s = fi->adv_lifetime_s;
 }
 
-/* Arm the periodic timer: the mean interval with +-25 % uniform jitter. */
-static void
-fa_adv_schedule(struct fa_if *fi)
-{
-	uint64_t mean = (uint64_t)fi->adv_interval_s * 1000;
-	uint64_t jitter = mean / 2 != 0 ? (uint64_t)random() % (mean / 2 + 1) : 0;
-
-	ev_timer_arm(fi->adv_timer, mean - mean / 4 + jitter);
-}
-
-static void
-fa_adv_fire(void *arg)
+static unsigned
+fa_adv_ifindex(void *arg, const char *ifname)
 {
 	struct fa_if *fi = arg;
-	struct in_addr all_systems = { htonl(INADDR_ALLHOSTS_GROUP) };
 
-	if (fa_if_resolve(fi->fa, fi) != 0)
-		fa_adv_send(fi->fa, fi, all_systems);
-	fa_adv_schedule(fi);
+	return fa_if_resolve(fi->fa, fi);
 }
+
+static int
+fa_adv_send(void *arg, unsigned ifindex, struct in_addr from, struct in_addr to,
+            const uint8_t *icmp, size_t len)
+{
+	struct fa_if *fi = arg;
+
+	return fa_send_adv(fi->fa, ifindex, from, to, icmp, len);
+}
+
+static void
+fa_adv_sent(void *arg, int rc)
+{
+	struct fa_if *fi = arg;
+	struct fa *fa = fi->fa;
+
+	if (rc == 0) {
+		fa->cnt.advertisements_sent++;
+		return;
+	}
+	fa->cnt.send_errors++;
+	log_rl(&fa->rl, LOG_SS_FA, LOG_WARNING, "%s: advertisement: %s", fi->name, strerror(-rc));
+}
+
+static const struct agent_adv_ops fa_adv_ops = {
+	.ifindex = fa_adv_ifindex,
+	.send = fa_adv_send,
+	.sent = fa_adv_sent,
+};
 
 int
 fa_adv_init(struct fa *fa, struct fa_if *fi)
 {
-	uint64_t first = (uint64_t)fi->adv_interval_s * 1000;
+	struct agent_adv_part p;
 
-	fi->adv_timer = ev_timer_new(fa->env.loop, fa_adv_fire, fi);
-	if (fi->adv_timer == NULL)
-		return -ENOMEM;
-	fa_if_resolve(fa, fi);
-	if (first > 1000)
-		first = 1000;
-	ev_timer_arm(fi->adv_timer, (uint64_t)random() % (first + 1));
-	return 0;
+	fa_adv_part(fa, fi, &p);
+	fi->adv = agent_adv_add(fa->env.loop, fi->name, &p, &fa_adv_ops, fi);
+	return fi->adv != NULL ? 0 : -ENOMEM;
+}
+
+void
+fa_adv_refresh(struct fa *fa)
+{
+	for (size_t i = 0; i < fa->n_ifs; i++) {
+		struct agent_adv_part p;
+
+		fa_adv_part(fa, &fa->ifs[i], &p);
+		agent_adv_update(fa->ifs[i].adv, &p);
+	}
 }
 
 void
 fa_adv_fini(struct fa_if *fi)
 {
-	ev_timer_free(fi->adv_timer);
-	fi->adv_timer = NULL;
+	agent_adv_del(fi->adv);
+	fi->adv = NULL;
 }
 
 int
 fa_advertise(struct fa *fa, const char *ifname)
 {
-	struct in_addr all_systems = { htonl(INADDR_ALLHOSTS_GROUP) };
-
 	for (size_t i = 0; i < fa->n_ifs; i++) {
 		struct fa_if *fi = &fa->ifs[i];
-		int rc;
 
-		if (strcmp(fi->name, ifname) != 0)
-			continue;
-		if (fa_if_resolve(fa, fi) == 0)
-			return -ENOENT;
-		rc = fa_adv_send(fa, fi, all_systems);
-		fa_adv_schedule(fi);
-		return rc;
+		if (strcmp(fi->name, ifname) == 0)
+			return agent_adv_now(fi->adv);
 	}
 	return -ENOENT;
 }
@@ -149,8 +137,6 @@ void
 fa_icmp_input(struct fa *fa, const uint8_t *icmp, size_t len, struct in_addr dst, unsigned ifindex)
 {
 	struct fa_if *fi = fa_if_by_index(fa, ifindex);
-	struct in_addr to = { htonl(INADDR_ALLHOSTS_GROUP) };
-	uint64_t now = ev_now_ms(), due;
 
 	if (fi == NULL)
 		return; /* not an FA interface: not ours to answer */
@@ -159,15 +145,6 @@ fa_icmp_input(struct fa *fa, const uint8_t *icmp, size_t len, struct in_addr dst
 		return;
 	}
 	fa->cnt.solicitations_received++;
-	if (fi->last_adv_ms == 0 || now >= fi->last_adv_ms + FA_SOL_MIN_GAP_MS) {
-		if (dst.s_addr == htonl(INADDR_BROADCAST))
-			to = dst;
-		fa_adv_send(fa, fi, to);
-		fa_adv_schedule(fi);
-		return;
-	}
-	fa->cnt.solicitations_rate_limited++;
-	due = fi->last_adv_ms + FA_SOL_MIN_GAP_MS - now;
-	if (!ev_timer_pending(fi->adv_timer) || ev_timer_remaining_ms(fi->adv_timer) > due)
-		ev_timer_arm(fi->adv_timer, due);
+	if (agent_adv_solicited(fi->adv, dst) == AGENT_ADV_SOL_DEFERRED)
+		fa->cnt.solicitations_rate_limited++;
 }

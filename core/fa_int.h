@@ -23,6 +23,7 @@
 #include <syslog.h>
 
 #include "addr_index.h"
+#include "agent_adv.h"
 #include "ev.h"
 #include "expiry.h"
 #include "fa.h"
@@ -34,8 +35,7 @@
 #define FA_PENDING_MAX     4096 /* pending registrations; more are denied with 66 */
 #define FA_PENDING_BUCKETS 512
 #define FA_LIFETIME_INF    0xffff
-#define FA_SOL_MIN_GAP_MS  1000 /* at most one solicited advertisement per second */
-#define FA_LL_CACHE        256  /* link-layer observations kept */
+#define FA_LL_CACHE        256 /* link-layer observations kept */
 
 struct fa;
 
@@ -47,9 +47,7 @@ struct fa_if {
 	struct in_addr coa;
 	uint16_t adv_interval_s;
 	uint16_t adv_lifetime_s;
-	uint16_t seq;         /* sequence number of the next advertisement */
-	uint64_t last_adv_ms; /* monotonic time of the last advertisement, 0 for none */
-	struct ev_timer *adv_timer;
+	struct agent_adv_src *adv; /* its part of the interface's advertisements */
 	int fd; /* UDP socket on coa:434, -1 when none (shared care-of address) */
 	struct ev_io *io;
 };
@@ -122,6 +120,7 @@ struct fa {
 	struct pmip_plugin *tun_plugin;
 	const struct tun_ops *tun_ops;
 	void *tun;
+	bool tun_minimal; /* the back end accepts minimal encapsulation (probed at load) */
 	struct fa_counters cnt;
 	struct log_ratelimit rl;
 
@@ -166,17 +165,22 @@ int fa_send_mn(struct fa *fa, unsigned ifindex, const uint8_t *mac, struct in_ad
 int fa_send_ha(struct fa *fa, struct in_addr from, struct in_addr to, const uint8_t *buf,
                size_t len);
 /**
- * fa_send_adv - send ICMP message @icmp on @fi from its care-of address to @to, TTL 1.
+ * fa_send_adv - send ICMP message @icmp on interface @ifindex from @from to @to, TTL 1.
  * Return: 0 or a negative errno.
  */
-int fa_send_adv(struct fa *fa, struct fa_if *fi, struct in_addr to, const uint8_t *icmp,
-                size_t len);
+int fa_send_adv(struct fa *fa, unsigned ifindex, struct in_addr from, struct in_addr to,
+                const uint8_t *icmp, size_t len);
 
 /* fa_adv.c */
 
-/** fa_adv_init - create the advertisement timer of @fi and schedule its first one. */
+/**
+ * fa_adv_init - register @fi's part with the shared advertisement sender (agent_adv.h),
+ * built from @fa's current configuration and tunnel back end. Return 0 or -ENOMEM.
+ */
 int fa_adv_init(struct fa *fa, struct fa_if *fi);
-/** fa_adv_fini - free the advertisement timer of @fi. */
+/** fa_adv_refresh - rebuild every interface's part after a configuration change. */
+void fa_adv_refresh(struct fa *fa);
+/** fa_adv_fini - unregister @fi's part. */
 void fa_adv_fini(struct fa_if *fi);
 
 /* fa_relay.c */

@@ -226,7 +226,8 @@ fa_check(struct fa *fa, const struct fa_pending *p, const struct mip_msg *m)
 		return MIP_CODE_FA_LIFETIME_TOO_LONG;
 	if (mip_msg_find(m, MIP_EXT_ENCAP_DELIVERY, 0) >= 0)
 		return t ? MIP_CODE_FA_DELIVERY_STYLE : MIP_CODE_FA_BAD_REQUEST;
-	if (!dereg && ((p->flags & MIP_RRQ_F_M) || ((p->flags & MIP_RRQ_F_G) && !fa->cfg.gre)))
+	if (!dereg && (((p->flags & MIP_RRQ_F_M) && !(fa->cfg.minimal_encap && fa->tun_minimal)) ||
+	               ((p->flags & MIP_RRQ_F_G) && !fa->cfg.gre)))
 		return MIP_CODE_FA_ENCAP_UNAVAIL;
 	if (!dereg && t &&
 	    (fa->cfg.reverse_tunnel == FA_RT_NONE || fa->tun_ops->reverse_add == NULL))

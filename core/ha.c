@@ -576,6 +576,7 @@ ha_start(const struct role_env *env, const struct ha_config *cfg, char *errmsg, 
 	}
 	ha->env = *env;
 	ha->fd_pkt = -1;
+	ha->fd_icmp = -1;
 	ha->tun_env.loop = env->loop;
 	ha->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 20);
 	ha->tun_hash_size = HA_TUN_HASH;
@@ -598,6 +599,8 @@ ha_start(const struct role_env *env, const struct ha_config *cfg, char *errmsg, 
 	ha->n_nets = cfg->n_nets;
 	if (env->send == NULL)
 		ha_pkt_open(ha);
+	if (ha_adv_open(ha, cfg, errmsg, errlen) < 0 || ha_adv_sync(ha, errmsg, errlen) < 0)
+		goto fail;
 	log_info(LOG_SS_HA, "home agent started: %zu home network(s), port %u, tunnel-%s",
 	         ha->n_nets, cfg->udp_port, cfg->tunnel_backend);
 	return ha;
@@ -611,6 +614,7 @@ ha_stop(struct ha *ha)
 {
 	if (ha == NULL)
 		return;
+	ha_adv_close(ha);
 	ha_pending_cancel_all(ha);
 	if (ha->tun_ops != NULL)
 		ha_remove_bindings(ha, NULL);
@@ -661,6 +665,10 @@ ha_reconfigure(struct ha *ha, const struct ha_config *cfg, char *errmsg, size_t 
 		goto fail;
 	if (new_nets && (nets = ha_nets_new(ha, cfg, errmsg, errlen)) == NULL)
 		goto fail;
+	if (ha_adv_open(ha, cfg, errmsg, errlen) < 0) {
+		ha_nets_free(nets, cfg->n_nets);
+		goto fail;
+	}
 	ha_pending_cancel_all(ha);
 	if (new_backend) {
 		ha_remove_bindings(ha, NULL);
@@ -685,6 +693,8 @@ ha_reconfigure(struct ha *ha, const struct ha_config *cfg, char *errmsg, size_t 
 	}
 	free(ha->cfg.nets);
 	ha->cfg = ncfg;
+	if (ha_adv_sync(ha, errmsg, errlen) < 0)
+		log_errx(LOG_SS_HA, "advertisements not updated: %s", errmsg);
 	log_info(LOG_SS_HA, "home agent reconfigured%s%s",
 	         new_nets ? ", home networks changed" : "",
 	         new_backend ? ", tunnel back end changed" : "");

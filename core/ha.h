@@ -49,6 +49,30 @@ struct ha *ha_start(const struct role_env *env, const struct ha_config *cfg, cha
                     size_t errlen);
 
 /**
+ * ha_icmp_input - an ICMP message arrived (the IP header removed).
+ * @ha: home agent.
+ * @icmp: the ICMP message.
+ * @len: its length.
+ * @dst: destination address of its IP header.
+ * @ifindex: interface it arrived on.
+ *
+ * A valid agent solicitation on the interface of an advertising home network is answered
+ * by the interface's shared advertisement (agent_adv.h: at most one per second; by
+ * broadcast when the solicitation was broadcast). Anything else is ignored.
+ */
+void ha_icmp_input(struct ha *ha, const uint8_t *icmp, size_t len, struct in_addr dst,
+                   unsigned ifindex);
+
+/**
+ * ha_advertise - send an unsolicited advertisement on interface @ifname now.
+ * @ha: home agent.
+ * @ifname: interface of an advertising home network.
+ *
+ * Return: 0, -ENOENT (not advertised there, or absent), or the send error.
+ */
+int ha_advertise(struct ha *ha, const char *ifname);
+
+/**
  * ha_reconfigure - put a new configuration in force.
  * @ha: home agent.
  * @cfg: new configuration (copied).

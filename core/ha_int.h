@@ -22,6 +22,7 @@
 #include <syslog.h>
 
 #include "addr_index.h"
+#include "agent_adv.h"
 #include "ev.h"
 #include "expiry.h"
 #include "ha.h"
@@ -120,6 +121,10 @@ struct ha {
 	uint8_t *rxbuf;
 	int fd_pkt; /* AF_PACKET, UDP 434 frames: link-layer sources; -1 when closed */
 	struct ev_io *io_pkt;
+	int fd_icmp; /* raw ICMP: solicitations and advertisements; -1 when closed */
+	struct ev_io *io_icmp;
+	struct agent_adv_src **adv; /* per home network (cfg.nets order), NULL: not advertised */
+	size_t n_adv;
 	struct ha_ll_obs ll_cache[HA_LL_CACHE];
 
 	struct addr_index mns; /* struct ha_mn by home address */
@@ -189,6 +194,24 @@ bool ha_ll_lookup(const struct ha *ha, const struct role_rx *rx, uint8_t mac[TUN
  * broadcast gratuitous ARPs on home network @net saying that @hoa is at @mac again.
  */
 void ha_announce_home(struct ha *ha, int net, struct in_addr hoa, const uint8_t mac[TUN_MAC_LEN]);
+
+/* ha_adv.c */
+
+/**
+ * ha_adv_open - open the raw ICMP socket if @cfg advertises on some home network and the HA
+ * has sockets (no send hook). Return 0, or -1 with @errmsg filled.
+ */
+int ha_adv_open(struct ha *ha, const struct ha_config *cfg, char *errmsg, size_t errlen);
+/**
+ * ha_adv_sync - register the advertisement parts of @ha->cfg, then drop the old ones (the
+ * sequence numbers of interfaces still advertised continue). Return 0, or -1 (no memory)
+ * with the old parts kept.
+ */
+int ha_adv_sync(struct ha *ha, char *errmsg, size_t errlen);
+/** ha_adv_fini - unregister every advertisement part. */
+void ha_adv_fini(struct ha *ha);
+/** ha_adv_close - unregister every part and close the ICMP socket. */
+void ha_adv_close(struct ha *ha);
 
 /* ha_reg.c */
 

@@ -4,7 +4,9 @@
  *
  * VALIDATE reads the whole container into a struct nc_settings, which checks
  * the host key file (ECDSA P-256), every password hash (a method crypt(3)
- * knows) and every public key. PREPARE of a create starts the server and
+ * knows), every public key, and for TLS the server certificate, that the
+ * server key belongs to it, and the trusted CA file (OpenSSL PEM readers;
+ * only paths are kept, never key material). PREPARE of a create starts the server and
  * opens the endpoint, so that a port in use fails the transaction; PREPARE of
  * a modify only checks that a new address or port can be bound. APPLY swaps
  * the settings in (users take effect for the next login), and a destroy
@@ -18,6 +20,10 @@
 #include <crypt.h>
 #include <libssh/libssh.h>
 #include <libyang/libyang.h>
+#include <nc_server.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "engine.h"
 #include "log.h"
@@ -42,7 +48,38 @@ nc_settings_free(struct nc_settings *s)
 	}
 	free(s->users);
 	free(s->host_key);
+	for (size_t i = 0; i < s->n_ctn; i++)
+		free(s->ctn[i].fingerprint);
+	free(s->ctn);
+	free(s->tls_cert);
+	free(s->tls_key);
+	free(s->tls_ca);
 	free(s);
+}
+
+static bool
+nc_str_differs(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0);
+}
+
+bool
+nc_tls_differs(const struct nc_settings *a, const struct nc_settings *b)
+{
+	if (a->tls_on != b->tls_on)
+		return true;
+	if (!a->tls_on)
+		return false;
+	if (strcmp(a->tls_address, b->tls_address) != 0 || a->tls_port != b->tls_port ||
+	    nc_str_differs(a->tls_cert, b->tls_cert) || nc_str_differs(a->tls_key, b->tls_key) ||
+	    nc_str_differs(a->tls_ca, b->tls_ca) || a->n_ctn != b->n_ctn)
+		return true;
+	for (size_t i = 0; i < a->n_ctn; i++)
+		if (a->ctn[i].id != b->ctn[i].id || a->ctn[i].map_type != b->ctn[i].map_type ||
+		    strcmp(a->ctn[i].fingerprint, b->ctn[i].fingerprint) != 0 ||
+		    strcmp(a->ctn[i].name, b->ctn[i].name) != 0)
+			return true;
+	return false;
 }
 
 static void
@@ -113,6 +150,163 @@ nc_check_pubkey(const struct lyd_node *leaf, struct nb_error *err)
 	return 0;
 }
 
+/* Never prompt for a pass phrase: an encrypted key is refused. */
+static int
+nc_no_pass_cb(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return 0;
+}
+
+/* The certificate in @leaf's file, or NULL with @err set. */
+static X509 *
+nc_read_cert(const struct lyd_node *leaf, struct nb_error *err)
+{
+	const char *path = lyd_get_value(leaf);
+	FILE *f = fopen(path, "r");
+	X509 *x = NULL;
+
+	if (f != NULL) {
+		x = PEM_read_X509(f, NULL, nc_no_pass_cb, NULL);
+		fclose(f);
+	}
+	ERR_clear_error();
+	if (x == NULL)
+		nc_set_err(err, leaf, "cannot read a PEM certificate from %s", path);
+	return x;
+}
+
+/*
+ * The server certificate, its key (which must belong to it) and the trusted
+ * CA file. Messages name files, never their contents.
+ */
+static int
+nc_check_tls_files(const struct lyd_node *tls, struct nb_error *err)
+{
+	const struct lyd_node *cl = nb_pmip_node(tls, "server-certificate");
+	const struct lyd_node *kl = nb_pmip_node(tls, "server-key");
+	const struct lyd_node *cal = nb_pmip_node(tls, "trusted-ca");
+	EVP_PKEY *key = NULL;
+	X509 *cert, *ca;
+	size_t n_ca = 0;
+	FILE *f;
+	int rc = -1;
+
+	if (cl == NULL || kl == NULL || cal == NULL) {
+		nc_set_err(err, tls, "%s",
+		           "tls needs server-certificate, server-key and trusted-ca");
+		return -1;
+	}
+	cert = nc_read_cert(cl, err);
+	if (cert == NULL)
+		return -1;
+	f = fopen(lyd_get_value(kl), "r");
+	if (f != NULL) {
+		key = PEM_read_PrivateKey(f, NULL, nc_no_pass_cb, NULL);
+		fclose(f);
+	}
+	if (key == NULL) {
+		nc_set_err(err, kl, "cannot read an unencrypted PEM private key from %s",
+		           lyd_get_value(kl));
+		goto out;
+	}
+	if (X509_check_private_key(cert, key) != 1) {
+		nc_set_err(err, kl, "the key in %s does not belong to the server certificate",
+		           lyd_get_value(kl));
+		goto out;
+	}
+	f = fopen(lyd_get_value(cal), "r");
+	while (f != NULL && (ca = PEM_read_X509(f, NULL, nc_no_pass_cb, NULL)) != NULL) {
+		X509_free(ca);
+		n_ca++;
+	}
+	if (f != NULL)
+		fclose(f);
+	if (n_ca == 0) {
+		nc_set_err(err, cal, "cannot read a PEM CA certificate from %s",
+		           lyd_get_value(cal));
+		goto out;
+	}
+	rc = 0;
+out:
+	ERR_clear_error();
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	return rc;
+}
+
+static int
+nc_map_type(const char *v)
+{
+	static const struct {
+		const char *name;
+		NC_TLS_CTN_MAPTYPE type;
+	} types[] = {
+		{ "specified", NC_TLS_CTN_SPECIFIED },
+		{ "san-rfc822-name", NC_TLS_CTN_SAN_RFC822_NAME },
+		{ "san-dns-name", NC_TLS_CTN_SAN_DNS_NAME },
+		{ "san-ip-address", NC_TLS_CTN_SAN_IP_ADDRESS },
+		{ "san-any", NC_TLS_CTN_SAN_ANY },
+		{ "common-name", NC_TLS_CTN_COMMON_NAME },
+	};
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(v, types[i].name) == 0)
+			return (int)types[i].type;
+	return (int)NC_TLS_CTN_UNKNOWN;
+}
+
+static int
+nc_tls_from_tree(const struct lyd_node *tls, struct nc_settings *s, struct nb_error *err)
+{
+	const struct lyd_node *c;
+	size_t n = 0;
+
+	if (nc_check_tls_files(tls, err) < 0)
+		return -1;
+	s->tls_on = true;
+	snprintf(s->tls_address, sizeof(s->tls_address), "%s",
+	         nb_pmip_str(tls, "address", "127.0.0.1"));
+	s->tls_port = (uint16_t)nb_pmip_uint(tls, "port", 6513);
+	s->tls_cert = strdup(nb_pmip_str(tls, "server-certificate", ""));
+	s->tls_key = strdup(nb_pmip_str(tls, "server-key", ""));
+	s->tls_ca = strdup(nb_pmip_str(tls, "trusted-ca", ""));
+	if (s->tls_cert == NULL || s->tls_key == NULL || s->tls_ca == NULL)
+		return -1;
+	LY_LIST_FOR (lyd_child(tls), c)
+		if (strcmp(LYD_NAME(c), "cert-to-name") == 0)
+			n++;
+	s->ctn = calloc(n + 1, sizeof(*s->ctn));
+	if (s->ctn == NULL)
+		return -1;
+	LY_LIST_FOR (lyd_child(tls), c) {
+		struct nc_ctn *t = &s->ctn[s->n_ctn];
+
+		if (strcmp(LYD_NAME(c), "cert-to-name") != 0)
+			continue;
+		t->id = (uint32_t)nb_pmip_uint(c, "id", 0);
+		t->map_type = nc_map_type(nb_pmip_str(c, "map-type", ""));
+		snprintf(t->name, sizeof(t->name), "%s", nb_pmip_str(c, "name", ""));
+		t->fingerprint = strdup(nb_pmip_str(c, "fingerprint", ""));
+		if (t->fingerprint == NULL)
+			return -1;
+		s->n_ctn++;
+		/* libnetconf2 prints hashes in lower case */
+		for (char *p = t->fingerprint; *p != '\0'; p++)
+			if (*p >= 'A' && *p <= 'F')
+				*p = (char)(*p - 'A' + 'a');
+	}
+	if (s->ssh_on && s->tls_port == s->port && strcmp(s->tls_address, s->address) == 0) {
+		nc_set_err(err, nb_pmip_node(tls, "port"), "%s",
+		           "the tls endpoint uses the address and port of the ssh endpoint");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 nc_user_from_tree(const struct lyd_node *un, struct nc_user *u, struct nb_error *err)
 {
@@ -148,25 +342,37 @@ struct nc_settings *
 nc_settings_from_tree(const struct lyd_node *dnode, struct nb_error *err)
 {
 	struct nc_settings *s = calloc(1, sizeof(*s));
-	const struct lyd_node *c, *hk;
+	const struct lyd_node *c, *hk, *tls;
 	size_t n = 0;
 
 	if (s == NULL)
 		goto oom;
-	snprintf(s->address, sizeof(s->address), "%s",
-	         nb_pmip_str(dnode, "ssh/address", "127.0.0.1"));
-	s->port = (uint16_t)nb_pmip_uint(dnode, "ssh/port", 830);
 	s->idle_timeout = (uint16_t)nb_pmip_uint(dnode, "idle-timeout", 3600);
-	hk = nb_pmip_node(dnode, "ssh/host-key");
-	if (hk == NULL) {
-		nc_set_err(err, dnode, "%s", "ssh/host-key is missing");
+	if (nb_pmip_node(dnode, "ssh") != NULL) {
+		s->ssh_on = true;
+		snprintf(s->address, sizeof(s->address), "%s",
+		         nb_pmip_str(dnode, "ssh/address", "127.0.0.1"));
+		s->port = (uint16_t)nb_pmip_uint(dnode, "ssh/port", 830);
+		hk = nb_pmip_node(dnode, "ssh/host-key");
+		if (hk == NULL) {
+			nc_set_err(err, dnode, "%s", "ssh/host-key is missing");
+			goto fail;
+		}
+		if (nc_check_host_key(hk, err) < 0)
+			goto fail;
+		s->host_key = strdup(lyd_get_value(hk));
+		if (s->host_key == NULL)
+			goto oom;
+	}
+	if ((tls = nb_pmip_node(dnode, "tls")) != NULL && nc_tls_from_tree(tls, s, err) < 0) {
+		if (err->msg[0] == '\0')
+			goto oom;
 		goto fail;
 	}
-	if (nc_check_host_key(hk, err) < 0)
+	if (!s->ssh_on && !s->tls_on) {
+		nc_set_err(err, dnode, "%s", "netconf needs an ssh or a tls endpoint");
 		goto fail;
-	s->host_key = strdup(lyd_get_value(hk));
-	if (s->host_key == NULL)
-		goto oom;
+	}
 	LY_LIST_FOR (lyd_child(dnode), c)
 		if (strcmp(LYD_NAME(c), "user") == 0)
 			n++;

@@ -20,6 +20,7 @@
 #include "fa.h"
 #include "ha.h"
 #include "nb_pmip.h"
+#include "plugin.h"
 #include "proxy.h"
 
 /* Number of children of @d named @name. */
@@ -101,6 +102,9 @@ nb_pmip_ha_parse(const struct lyd_node *d)
 		nb_pmip_prefix(nb_pmip_str(c, "prefix", ""), &n->prefix);
 		nb_pmip_ipv4(c, "address", &n->addr);
 		snprintf(n->ifname, sizeof(n->ifname), "%s", nb_pmip_str(c, "interface", ""));
+		n->advertise = nb_pmip_bool(c, "advertise", false);
+		n->adv_interval_s = (uint16_t)nb_pmip_uint(c, "advertisement-interval", 3);
+		n->adv_lifetime_s = (uint16_t)nb_pmip_uint(c, "advertisement-lifetime", 9);
 		h->n_nets++;
 	}
 	h->max_lifetime = (uint16_t)nb_pmip_uint(d, "max-lifetime", 36000);
@@ -125,6 +129,26 @@ nb_pmip_fa_free(void *p)
 	if (c != NULL)
 		free(c->ifs);
 	free(c);
+}
+
+/* The tunnel back end must load (file, class, ABI): refused here rather than at start. */
+static int
+nb_pmip_fa_validate(struct nb_cb_args *args)
+{
+	const char *be = nb_pmip_str(args->dnode, "tunnel-backend", "userspace");
+	char name[PMIP_PLUGIN_NAME_MAX], why[256] = "";
+	struct pmip_plugin *pl;
+
+	snprintf(name, sizeof(name), "tunnel-%s", be);
+	pl = plugin_load(engine_plugin_dir(args->engine, args->dnode), name, PMIP_PLUGIN_TUNNEL,
+	                 why, sizeof(why));
+	if (pl == NULL) {
+		nb_errorf(args, nb_pmip_node(args->dnode, "tunnel-backend"), "invalid-value",
+		          "tunnel-backend \"%s\": %s", be, why);
+		return -1;
+	}
+	plugin_unload(pl);
+	return 0;
 }
 
 static void *
@@ -160,6 +184,9 @@ nb_pmip_fa_parse(const struct lyd_node *d)
 	f->busy = nb_pmip_bool(d, "busy", false);
 	f->reg_required = nb_pmip_bool(d, "registration-required", true);
 	f->revocation = nb_pmip_bool(d, "revocation", false);
+	f->minimal_encap = nb_pmip_bool(d, "minimal-encapsulation", false);
+	snprintf(f->tunnel_backend, sizeof(f->tunnel_backend), "%s",
+	         nb_pmip_str(d, "tunnel-backend", "userspace"));
 	f->max_visitors = (uint32_t)nb_pmip_uint(d, "max-visitors", 0);
 	return f;
 }
@@ -174,6 +201,7 @@ nb_pmip_proxy_free(void *p)
 	if (c != NULL) {
 		free(c->discovery);
 		free(c->map);
+		explicit_bzero(c, sizeof(*c)); /* the AAP group key */
 	}
 	free(c);
 }
@@ -183,6 +211,7 @@ nb_pmip_proxy_parse(const struct lyd_node *d)
 {
 	struct proxy_config *x = calloc(1, sizeof(*x));
 	const struct lyd_node *c;
+	int len;
 
 	if (x == NULL)
 		return NULL;
@@ -218,6 +247,16 @@ nb_pmip_proxy_parse(const struct lyd_node *d)
 	x->requested_lifetime = (uint16_t)nb_pmip_uint(d, "requested-lifetime", 0);
 	x->tunnel_gre = nb_pmip_bool(d, "tunnel/gre", false);
 	x->tunnel_reverse = nb_pmip_bool(d, "tunnel/reverse", false);
+	/* The group key: our own, or the one of the AAP role of this daemon. */
+	len = nb_pmip_hex(nb_pmip_str(d, "aap-client/group-key",
+	                              nb_pmip_str(lyd_parent(d), "aap/group-key", "")),
+	                  x->aap_key, sizeof(x->aap_key));
+	x->aap_key_len = len > 0 ? (size_t)len : 0;
+	x->aap_port = (uint16_t)nb_pmip_uint(d, "aap-client/port", 6500);
+	x->aap_hello_ms = (uint32_t)nb_pmip_uint(d, "aap-client/hello-interval-ms", 5000);
+	x->aap_hello_misses = (uint8_t)nb_pmip_uint(d, "aap-client/hello-misses", 3);
+	x->aap_max_entries = (uint32_t)nb_pmip_uint(d, "aap-client/max-entries", 100000);
+	nb_pmip_ipv4(d, "aap-client/address", &x->aap_self); /* absent: stays INADDR_ANY */
 	return x;
 }
 
@@ -388,7 +427,7 @@ static const struct nb_pmip_role nb_pmip_fa_role = {
 	offsetof(struct pmip_engine, fa),
 	offsetof(struct pmip_engine, fa_inst),
 	&fa_role_class,
-	NULL,
+	nb_pmip_fa_validate,
 	nb_pmip_fa_parse,
 	nb_pmip_fa_free,
 };

@@ -22,6 +22,8 @@ static const char *const nb_pmip_snmp_notify[SNMP_NOTIFY_MAX] = {
 	[SNMP_NOTIFY_REG_FAILURE] = "notifications/registration-failure",
 	[SNMP_NOTIFY_AUTH_FAILURE] = "notifications/authentication-failure",
 	[SNMP_NOTIFY_MIP_AUTH_FAILURE] = "notifications/mip-auth-failure",
+	[SNMP_NOTIFY_HA_UNREACHABLE] = "notifications/ha-unreachable",
+	[SNMP_NOTIFY_AAP_FAILOVER] = "notifications/aap-failover",
 };
 
 /* Fill @cfg from /pmip/snmp @d (NULL: defaults, disabled). */

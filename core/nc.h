@@ -88,22 +88,62 @@ struct nc_user {
 };
 
 /**
+ * struct nc_ctn - one /pmip/netconf/tls/cert-to-name entry.
+ * @id: order (ascending).
+ * @fingerprint: hash byte and colon-separated hash, lower case.
+ * @map_type: libnetconf2's NC_TLS_CTN_MAPTYPE value.
+ * @name: user name for map-type specified, else empty.
+ */
+struct nc_ctn {
+	uint32_t id;
+	char *fingerprint;
+	int map_type;
+	char name[NC_USER_MAX];
+};
+
+/**
  * struct nc_settings - the applied /pmip/netconf configuration.
- * @address: listen address.
- * @port: listen port.
+ * @ssh_on: the SSH endpoint is configured.
+ * @address: SSH listen address.
+ * @port: SSH listen port.
  * @host_key: path of the PEM host key.
+ * @tls_on: the TLS endpoint is configured.
+ * @tls_address: TLS listen address.
+ * @tls_port: TLS listen port.
+ * @tls_cert: path of the PEM server certificate.
+ * @tls_key: path of the PEM server private key (only the path is kept).
+ * @tls_ca: path of the PEM file of trusted CA certificates.
+ * @ctn: cert-to-name entries.
+ * @n_ctn: entries in @ctn.
  * @idle_timeout: seconds, 0 = none.
  * @users: user table.
  * @n_users: entries in @users.
  */
 struct nc_settings {
+	bool ssh_on;
 	char address[64];
 	uint16_t port;
 	char *host_key;
+	bool tls_on;
+	char tls_address[64];
+	uint16_t tls_port;
+	char *tls_cert;
+	char *tls_key;
+	char *tls_ca;
+	struct nc_ctn *ctn;
+	size_t n_ctn;
 	uint16_t idle_timeout;
 	struct nc_user *users;
 	size_t n_users;
 };
+
+/**
+ * nc_tls_differs - do @a and @b configure the TLS endpoint differently?
+ * @a: settings.
+ * @b: settings.
+ * Return: true when the endpoint must be re-created.
+ */
+bool nc_tls_differs(const struct nc_settings *a, const struct nc_settings *b);
 
 /**
  * nc_settings_from_tree - build settings from the /pmip:pmip/netconf node.
@@ -260,12 +300,28 @@ int nc_state_build(struct pmip_engine *e, struct lyd_node **out);
 
 /**
  * nc_state_monitoring - /ietf-netconf-monitoring:netconf-state: the
- * capabilities and schemas (for clients that discover modules there).
+ * capabilities, schemas (for clients that discover modules there), sessions
+ * and statistics.
  * @e: the engine.
  * @out: receives the tree.
  * Return: 0, or -1.
  */
 int nc_state_monitoring(struct pmip_engine *e, struct lyd_node **out);
+
+/**
+ * nc_server_monitoring - add /netconf-state/sessions (every live session)
+ * and /netconf-state/statistics (RFC 6022) under @state.
+ * @state: the netconf-state container.
+ * Return: 0, or -1 (out of memory).
+ */
+int nc_server_monitoring(struct lyd_node *state);
+
+/**
+ * nc_server_count_notification - count a notification sent on session @sid
+ * (out-notifications, per session and global).
+ * @sid: NETCONF session id.
+ */
+void nc_server_count_notification(uint32_t sid);
 
 /**
  * nc_notif_start - subscribe to the event bus and start the notifier.

@@ -91,7 +91,9 @@ nc_send(struct nc_notif_item *it)
 	for (struct nc_sub *sub = nn.subs; sub != NULL; sub = sub->next) {
 		if (!nc_sub_wants(sub, it->tree))
 			continue;
-		if (nc_server_notif_send(sub->s, n, NC_NOTIF_SEND_MS) != NC_MSG_NOTIF)
+		if (nc_server_notif_send(sub->s, n, NC_NOTIF_SEND_MS) == NC_MSG_NOTIF)
+			nc_server_count_notification(nc_session_get_id(sub->s));
+		else
 			log_rl(&nc_notif_rl, LOG_SS_NETCONF, LOG_WARNING,
 			       "NETCONF session %u: notification not sent",
 			       nc_session_get_id(sub->s));
@@ -200,17 +202,37 @@ nc_event_cb(enum pmip_event_type type, const struct pmip_event *ev, void *arg)
 	struct lyd_node *n = NULL;
 	int rc;
 
+	bool proxy = strcmp(role, "proxy") == 0;
+	char pfx[INET_ADDRSTRLEN + 4], ab[INET_ADDRSTRLEN];
+
 	if (type == PMIP_EVENT_REG_FAILURE) {
+		/* The proxy names its foreign agent and the care-of address apart. */
 		rc = lyd_new_inner(NULL, mod, "registration-failure", 0, &n) != LY_SUCCESS ||
 		     nc_notif_term(n, "role", role) < 0 ||
 		     nc_notif_addr(n, "home-address", ev->hoa) < 0 ||
 		     (ev->nai != NULL && nc_notif_term(n, "nai", ev->nai) < 0) ||
 		     nc_notif_addr(n, "home-agent", ev->ha) < 0 ||
-		     nc_notif_addr(n, "foreign-agent", ev->coa) < 0 ||
+		     nc_notif_addr(n, "foreign-agent", proxy ? ev->fa : ev->coa) < 0 ||
+		     (proxy && nc_notif_addr(n, "care-of-address", ev->coa) < 0) ||
 		     nc_notif_addr(n, "peer", ev->peer) < 0 ||
 		     nc_notif_u64(n, "code", ev->code) < 0 ||
 		     nc_notif_u64(n, "identification", ev->id) < 0 ||
-		     nc_notif_term(n, "reason", mip_code_name(ev->code)) < 0;
+		     nc_notif_term(n, "reason",
+		                   ev->text != NULL ? ev->text : mip_code_name(ev->code)) < 0;
+	} else if (type == PMIP_EVENT_HA_UNREACHABLE) {
+		snprintf(pfx, sizeof(pfx), "%s/%u", inet_ntop(AF_INET, &ev->prefix, ab, sizeof(ab)),
+		         (unsigned)ev->prefix_len);
+		rc = lyd_new_inner(NULL, mod, "ha-unreachable", 0, &n) != LY_SUCCESS ||
+		     nc_notif_term(n, "role", role) < 0 ||
+		     nc_notif_term(n, "reason", event_unreach_name(ev->reason)) < 0 ||
+		     nc_notif_addr(n, "home-agent", ev->ha) < 0 ||
+		     nc_notif_term(n, "prefix", pfx) < 0 ||
+		     (ev->text != NULL && nc_notif_term(n, "description", ev->text) < 0);
+	} else if (type == PMIP_EVENT_AAP_FAILOVER) {
+		rc = lyd_new_inner(NULL, mod, "aap-failover", 0, &n) != LY_SUCCESS ||
+		     nc_notif_addr(n, "previous-aap", ev->old_peer) < 0 ||
+		     nc_notif_addr(n, "aap", ev->peer) < 0 ||
+		     nc_notif_u64(n, "priority", (uint64_t)ev->reason) < 0;
 	} else if (type == PMIP_EVENT_AUTH_FAILURE) {
 		rc = lyd_new_inner(NULL, mod, "authentication-failure", 0, &n) != LY_SUCCESS ||
 		     nc_notif_term(n, "role", role) < 0 || nc_notif_addr(n, "peer", ev->peer) < 0 ||
@@ -234,15 +256,17 @@ nc_notif_start(struct pmip_engine *e)
 	nn.engine = e;
 	nn.stopping = false;
 	nn.tail = &nn.head;
-	if (event_subscribe(PMIP_EVENT_REG_FAILURE, nc_event_cb, e) < 0 ||
-	    event_subscribe(PMIP_EVENT_AUTH_FAILURE, nc_event_cb, e) < 0 ||
-	    pthread_create(&nn.thread, NULL, nc_notifier, NULL) != 0) {
-		event_unsubscribe(PMIP_EVENT_REG_FAILURE, nc_event_cb, e);
-		event_unsubscribe(PMIP_EVENT_AUTH_FAILURE, nc_event_cb, e);
-		return -1;
-	}
+	for (int t = 0; t < PMIP_EVENT_MAX; t++)
+		if (event_subscribe((enum pmip_event_type)t, nc_event_cb, e) < 0)
+			goto fail;
+	if (pthread_create(&nn.thread, NULL, nc_notifier, NULL) != 0)
+		goto fail;
 	nn.running = true;
 	return 0;
+fail:
+	for (int t = 0; t < PMIP_EVENT_MAX; t++)
+		event_unsubscribe((enum pmip_event_type)t, nc_event_cb, e);
+	return -1;
 }
 
 void
@@ -253,8 +277,8 @@ nc_notif_stop(void)
 
 	if (!nn.running)
 		return;
-	event_unsubscribe(PMIP_EVENT_REG_FAILURE, nc_event_cb, nn.engine);
-	event_unsubscribe(PMIP_EVENT_AUTH_FAILURE, nc_event_cb, nn.engine);
+	for (int t = 0; t < PMIP_EVENT_MAX; t++)
+		event_unsubscribe((enum pmip_event_type)t, nc_event_cb, nn.engine);
 	pthread_mutex_lock(&nn.lock);
 	nn.stopping = true;
 	pthread_cond_broadcast(&nn.cond);

@@ -35,6 +35,7 @@
 #include "log.h"
 #include "nb.h"
 #include "nc.h"
+#include "proxy.h"
 
 /* What the loop thread gets from a NETCONF thread. */
 struct nc_req {
@@ -659,6 +660,28 @@ nc_addr_arg(const struct lyd_node *rpc, const char *name, struct in_addr *out)
 	return s != NULL && inet_pton(AF_INET, s, out) == 1 ? 0 : -1;
 }
 
+/* clear-proxy-client and reregister-proxy-client. */
+static struct nc_server_reply *
+nc_op_proxy_client(struct pmip_engine *e, const struct nc_req *r, struct in_addr hoa, bool clear)
+{
+	const char *a = nc_child_str(r->rpc, "home-address");
+	int rc;
+
+	if (e->proxy_inst == NULL)
+		return nc_reply_err(NC_ERR_OP_FAILED, "role-not-running", NULL,
+		                    "the proxy access point is not running");
+	rc = clear ? proxy_client_clear(e->proxy_inst, hoa)
+	           : proxy_client_reregister(e->proxy_inst, hoa);
+	if (rc == -ENOENT)
+		return nc_reply_err(NC_ERR_DATA_MISSING, NULL, NULL, "no proxy client %s", a);
+	if (rc < 0)
+		return nc_reply_err(NC_ERR_OP_FAILED, "not-visiting", NULL,
+		                    "proxy client %s is not a visitor with a home agent", a);
+	log_info(LOG_SS_NETCONF, "NETCONF session %u (%s): proxy client %s %s", r->sid, r->user, a,
+	         clear ? "cleared" : "re-registering");
+	return nc_server_reply_ok();
+}
+
 static struct nc_server_reply *
 nc_op_pmip(struct pmip_engine *e, const struct nc_req *r)
 {
@@ -678,6 +701,8 @@ nc_op_pmip(struct pmip_engine *e, const struct nc_req *r)
 	if (nc_addr_arg(r->rpc, "home-address", &hoa) < 0)
 		return nc_reply_err(NC_ERR_MISSING_ELEM, NULL, "home-address",
 		                    "missing home-address");
+	if (strcmp(name, "clear-proxy-client") == 0 || strcmp(name, "reregister-proxy-client") == 0)
+		return nc_op_proxy_client(e, r, hoa, strcmp(name, "clear-proxy-client") == 0);
 	if (strcmp(name, "clear-visitor") == 0) {
 		if (e->fa_inst == NULL)
 			return nc_reply_err(NC_ERR_OP_FAILED, "role-not-running", NULL,

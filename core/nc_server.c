@@ -43,6 +43,8 @@
 
 #define NC_THREADS       2
 #define NC_ENDPT         "ssh"
+#define NC_ENDPT_TLS     "tls"
+#define NC_SERVER_CERT   "server-cert"
 #define NC_HOSTKEY       "hostkey"
 #define NC_ACCEPT_MS     50
 #define NC_POLL_MS       50
@@ -75,6 +77,35 @@ static struct {
 	struct nc_settings *cfg;
 	struct nc_call *calls; /* calls not yet run by the loop */
 } srv = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+/* ietf-netconf-monitoring counters of one session (RFC 6022 common-counters). */
+struct nc_counters {
+	uint32_t in_rpcs;
+	uint32_t in_bad_rpcs;
+	uint32_t out_rpc_errors;
+	uint32_t out_notifications;
+};
+
+/* One live session as /netconf-state/sessions shows it. */
+struct nc_sess_stat {
+	uint32_t id;
+	bool tls;
+	char user[NC_USER_MAX];
+	char host[64];
+	time_t login;
+	struct nc_counters c;
+	struct nc_sess_stat *next;
+};
+
+/* Under srv.lock. */
+static struct {
+	time_t start;
+	uint32_t in_bad_hellos;
+	uint32_t in_sessions;
+	uint32_t dropped_sessions;
+	struct nc_counters c;
+	struct nc_sess_stat *sessions;
+} stats;
 
 static struct log_ratelimit nc_auth_rl = LOG_RATELIMIT_INIT(10, 10);
 static struct log_ratelimit nc_lib_rl = LOG_RATELIMIT_INIT(10, 20);
@@ -314,6 +345,65 @@ nc_hostkey_cb(const char *name, void *ud, char **path, char **data, NC_SSH_KEY_T
 	return *path != NULL ? 0 : 1;
 }
 
+/* TLS: the server certificate and key, as paths (the key is never copied). */
+static int
+nc_tls_cert_cb(const char *name, void *ud, char **cert_path, char **cert_data, char **key_path,
+               char **key_data, NC_SSH_KEY_TYPE *key_type)
+{
+	(void)name;
+	(void)ud;
+	(void)key_type;
+	*cert_data = NULL;
+	*key_data = NULL;
+	*cert_path = NULL;
+	*key_path = NULL;
+	pthread_mutex_lock(&srv.lock);
+	if (srv.cfg != NULL && srv.cfg->tls_on) {
+		*cert_path = strdup(srv.cfg->tls_cert);
+		*key_path = strdup(srv.cfg->tls_key);
+	}
+	pthread_mutex_unlock(&srv.lock);
+	if (*cert_path != NULL && *key_path != NULL)
+		return 0;
+	free(*cert_path);
+	free(*key_path);
+	*cert_path = *key_path = NULL;
+	return 1;
+}
+
+/*
+ * Mandatory in libnetconf2 2.0.24 even when only CA paths are used; pmipd's
+ * trusted CAs come from the file set with _set_trusted_ca_paths().
+ */
+static int
+nc_tls_list_cb(const char *name, void *ud, char ***paths, int *n_paths, char ***data, int *n_data)
+{
+	(void)name;
+	(void)ud;
+	*paths = NULL;
+	*data = NULL;
+	*n_paths = 0;
+	*n_data = 0;
+	return 0;
+}
+
+/* After cert-to-name: the name must be one of pmipd's users. */
+static int
+nc_tls_verify_cb(const struct nc_session *session)
+{
+	const char *user = nc_session_get_username(session);
+	bool known;
+
+	pthread_mutex_lock(&srv.lock);
+	known = nc_user_find(srv.cfg, user) != NULL;
+	pthread_mutex_unlock(&srv.lock);
+	if (!known)
+		log_rl(&nc_auth_rl, LOG_SS_NETCONF, LOG_WARNING,
+		       "NETCONF: TLS client from %s maps to '%.64s', which is not a user",
+		       nc_session_get_host(session), user != NULL ? user : "");
+	return known ? 1 : 0;
+}
+
 /* libnetconf2 and libyang messages: what peers trigger is rate-limited. */
 static void
 nc_print_cb(const struct nc_session *session, NC_VERB_LEVEL level, const char *msg)
@@ -338,9 +428,166 @@ nc_session_end_cb(void *arg)
 	nc_rpc_session_end((uint32_t)(uintptr_t)arg);
 }
 
+static struct nc_sess_stat *
+nc_stat_find(uint32_t sid)
+{
+	for (struct nc_sess_stat *t = stats.sessions; t != NULL; t = t->next)
+		if (t->id == sid)
+			return t;
+	return NULL;
+}
+
+static void
+nc_stat_add(const struct nc_session *s)
+{
+	struct nc_sess_stat *t = calloc(1, sizeof(*t));
+	const char *host = nc_session_get_host(s);
+
+	pthread_mutex_lock(&srv.lock);
+	stats.in_sessions++;
+	if (t != NULL) {
+		t->id = nc_session_get_id(s);
+		t->tls = nc_session_get_ti(s) == NC_TI_OPENSSL;
+		snprintf(t->user, sizeof(t->user), "%s", nc_session_get_username(s));
+		snprintf(t->host, sizeof(t->host), "%s", host != NULL ? host : "");
+		t->login = nc_session_get_start_time(s);
+		t->next = stats.sessions;
+		stats.sessions = t;
+	}
+	pthread_mutex_unlock(&srv.lock);
+}
+
+/* Under srv.lock. */
+static void
+nc_stat_del(uint32_t sid, NC_SESSION_TERM_REASON reason)
+{
+	if (reason != NC_SESSION_TERM_CLOSED && reason != NC_SESSION_TERM_KILLED)
+		stats.dropped_sessions++;
+	for (struct nc_sess_stat **pp = &stats.sessions; *pp != NULL; pp = &(*pp)->next) {
+		if ((*pp)->id == sid) {
+			struct nc_sess_stat *t = *pp;
+
+			*pp = t->next;
+			free(t);
+			return;
+		}
+	}
+}
+
+/* What one nc_ps_poll() result @r on session @s counts. */
+static void
+nc_stat_poll(int r, const struct nc_session *s)
+{
+	struct nc_sess_stat *t;
+	struct nc_counters d = { 0 };
+
+	if (r & NC_PSPOLL_BAD_RPC)
+		d.in_bad_rpcs = 1;
+	else if (r & NC_PSPOLL_RPC)
+		d.in_rpcs = 1;
+	if (r & NC_PSPOLL_REPLY_ERROR)
+		d.out_rpc_errors = 1;
+	if (d.in_rpcs + d.in_bad_rpcs + d.out_rpc_errors == 0)
+		return;
+	pthread_mutex_lock(&srv.lock);
+	stats.c.in_rpcs += d.in_rpcs;
+	stats.c.in_bad_rpcs += d.in_bad_rpcs;
+	stats.c.out_rpc_errors += d.out_rpc_errors;
+	if (s != NULL && (t = nc_stat_find(nc_session_get_id(s))) != NULL) {
+		t->c.in_rpcs += d.in_rpcs;
+		t->c.in_bad_rpcs += d.in_bad_rpcs;
+		t->c.out_rpc_errors += d.out_rpc_errors;
+	}
+	pthread_mutex_unlock(&srv.lock);
+}
+
+void
+nc_server_count_notification(uint32_t sid)
+{
+	struct nc_sess_stat *t;
+
+	pthread_mutex_lock(&srv.lock);
+	stats.c.out_notifications++;
+	if ((t = nc_stat_find(sid)) != NULL)
+		t->c.out_notifications++;
+	pthread_mutex_unlock(&srv.lock);
+}
+
+static int
+nc_mon_term(struct lyd_node *parent, const char *name, const char *value)
+{
+	return lyd_new_term(parent, NULL, name, value, 0, NULL) == LY_SUCCESS ? 0 : -1;
+}
+
+static int
+nc_mon_u32(struct lyd_node *parent, const char *name, uint32_t v)
+{
+	char buf[12];
+
+	snprintf(buf, sizeof(buf), "%u", v);
+	return nc_mon_term(parent, name, buf);
+}
+
+static int
+nc_mon_time(struct lyd_node *parent, const char *name, time_t t)
+{
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return nc_mon_term(parent, name, buf);
+}
+
+static int
+nc_mon_counters(struct lyd_node *parent, const struct nc_counters *c)
+{
+	return nc_mon_u32(parent, "in-rpcs", c->in_rpcs) < 0 ||
+	                       nc_mon_u32(parent, "in-bad-rpcs", c->in_bad_rpcs) < 0 ||
+	                       nc_mon_u32(parent, "out-rpc-errors", c->out_rpc_errors) < 0 ||
+	                       nc_mon_u32(parent, "out-notifications", c->out_notifications) < 0
+	               ? -1
+	               : 0;
+}
+
+int
+nc_server_monitoring(struct lyd_node *state)
+{
+	struct lyd_node *sessions, *stat, *n;
+	char sid[12];
+	int rc = -1;
+
+	pthread_mutex_lock(&srv.lock);
+	if (lyd_new_inner(state, NULL, "sessions", 0, &sessions) != LY_SUCCESS)
+		goto out;
+	for (const struct nc_sess_stat *t = stats.sessions; t != NULL; t = t->next) {
+		snprintf(sid, sizeof(sid), "%u", t->id);
+		if (lyd_new_list(sessions, NULL, "session", 0, &n, sid) != LY_SUCCESS ||
+		    nc_mon_term(n, "transport",
+		                t->tls ? "ietf-netconf-monitoring:netconf-tls"
+		                       : "ietf-netconf-monitoring:netconf-ssh") < 0 ||
+		    nc_mon_term(n, "username", t->user) < 0 ||
+		    (t->host[0] != '\0' && nc_mon_term(n, "source-host", t->host) < 0) ||
+		    nc_mon_time(n, "login-time", t->login) < 0 || nc_mon_counters(n, &t->c) < 0)
+			goto out;
+	}
+	if (lyd_new_inner(state, NULL, "statistics", 0, &stat) != LY_SUCCESS ||
+	    nc_mon_time(stat, "netconf-start-time", stats.start) < 0 ||
+	    nc_mon_u32(stat, "in-bad-hellos", stats.in_bad_hellos) < 0 ||
+	    nc_mon_u32(stat, "in-sessions", stats.in_sessions) < 0 ||
+	    nc_mon_u32(stat, "dropped-sessions", stats.dropped_sessions) < 0 ||
+	    nc_mon_counters(stat, &stats.c) < 0)
+		goto out;
+	rc = 0;
+out:
+	pthread_mutex_unlock(&srv.lock);
+	return rc;
+}
+
 static void
 nc_session_added(struct nc_session *s)
 {
+	nc_stat_add(s);
 	log_info(LOG_SS_NETCONF, "NETCONF session %u: user %s from %s", nc_session_get_id(s),
 	         nc_session_get_username(s), nc_session_get_host(s));
 	if (nc_ps_add_session(srv.ps, s) != 0) {
@@ -362,6 +609,7 @@ nc_session_ended(struct nc_session *s)
 		log_warnx(LOG_SS_NETCONF, "NETCONF session %u: cannot release its locks", sid);
 	/* Under srv.lock so that kill-session never marks a freed session. */
 	pthread_mutex_lock(&srv.lock);
+	nc_stat_del(sid, nc_session_get_term_reason(s));
 	nc_ps_del_session(srv.ps, s);
 	nc_session_free(s, NULL);
 	pthread_mutex_unlock(&srv.lock);
@@ -387,6 +635,7 @@ nc_worker(void *arg)
 {
 	struct nc_session *s, *ns;
 	bool stopping, enabled;
+	NC_MSG_TYPE msg;
 	int r;
 
 	(void)arg;
@@ -398,10 +647,19 @@ nc_worker(void *arg)
 		if (stopping)
 			break;
 		s = NULL;
-		if (enabled && nc_accept(NC_ACCEPT_MS, &s) == NC_MSG_HELLO)
-			nc_session_added(s);
+		if (enabled) {
+			msg = nc_accept(NC_ACCEPT_MS, &s);
+			if (msg == NC_MSG_HELLO) {
+				nc_session_added(s);
+			} else if (msg == NC_MSG_BAD_HELLO) {
+				pthread_mutex_lock(&srv.lock);
+				stats.in_bad_hellos++;
+				pthread_mutex_unlock(&srv.lock);
+			}
+		}
 		s = NULL;
 		r = nc_ps_poll(srv.ps, NC_POLL_MS, &s);
+		nc_stat_poll(r, s);
 		if ((r & NC_PSPOLL_NOSESSIONS) && !enabled)
 			nc_idle_wait();
 		if ((r & NC_PSPOLL_SESSION_TERM) && s != NULL) {
@@ -446,6 +704,9 @@ nc_runtime_start(struct pmip_engine *e, struct nb_error *err)
 	nc_server_ssh_set_hostkey_clb(nc_hostkey_cb, NULL, NULL);
 	nc_server_ssh_set_passwd_auth_clb(nc_passwd_cb, NULL, NULL);
 	nc_server_ssh_set_pubkey_auth_clb(nc_pubkey_cb, NULL, NULL);
+	nc_server_tls_set_server_cert_clb(nc_tls_cert_cb, NULL, NULL);
+	nc_server_tls_set_trusted_cert_list_clb(nc_tls_list_cb, NULL, NULL);
+	nc_server_tls_set_verify_clb(nc_tls_verify_cb);
 	srv.ps = nc_ps_new();
 	if (srv.ps == NULL)
 		goto fail;
@@ -459,6 +720,9 @@ nc_runtime_start(struct pmip_engine *e, struct nb_error *err)
 	if (srv.n_threads == 0)
 		goto fail;
 	srv.runtime = true;
+	pthread_mutex_lock(&srv.lock);
+	stats.start = time(NULL);
+	pthread_mutex_unlock(&srv.lock);
 	return 0;
 fail:
 	nc_notif_stop();
@@ -471,23 +735,23 @@ fail:
 }
 
 static int
-nc_server_check_bind(const struct nc_settings *s, struct nb_error *err)
+nc_check_bind(const char *address, uint16_t port, struct nb_error *err)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
 	int fd, one = 1, rc = -1;
 
 	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, s->address, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+	if (inet_pton(AF_INET, address, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
 		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
-		((struct sockaddr_in *)&ss)->sin_port = htons(s->port);
+		((struct sockaddr_in *)&ss)->sin_port = htons(port);
 		len = sizeof(struct sockaddr_in);
-	} else if (inet_pton(AF_INET6, s->address, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+	} else if (inet_pton(AF_INET6, address, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
 		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(s->port);
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
 		len = sizeof(struct sockaddr_in6);
 	} else {
-		snprintf(err->msg, sizeof(err->msg), "invalid address %s", s->address);
+		snprintf(err->msg, sizeof(err->msg), "invalid address %s", address);
 		return -1;
 	}
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -496,11 +760,27 @@ nc_server_check_bind(const struct nc_settings *s, struct nb_error *err)
 		rc = bind(fd, (struct sockaddr *)&ss, len);
 	}
 	if (rc < 0)
-		snprintf(err->msg, sizeof(err->msg), "cannot listen on %s port %u: %s", s->address,
-		         s->port, strerror(errno));
+		snprintf(err->msg, sizeof(err->msg), "cannot listen on %s port %u: %s", address,
+		         port, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+/* Does @s need a (new) listening socket for SSH or TLS that @cur lacks? */
+static bool
+nc_ssh_moved(const struct nc_settings *cur, const struct nc_settings *s)
+{
+	return s->ssh_on && (cur == NULL || !cur->ssh_on || strcmp(cur->address, s->address) != 0 ||
+	                     cur->port != s->port);
+}
+
+static bool
+nc_tls_moved(const struct nc_settings *cur, const struct nc_settings *s)
+{
+	return s->tls_on &&
+	       (cur == NULL || !cur->tls_on || strcmp(cur->tls_address, s->tls_address) != 0 ||
+	        cur->tls_port != s->tls_port);
 }
 
 int
@@ -508,16 +788,18 @@ nc_server_check_bind_changed(const struct nc_settings *s, struct nb_error *err)
 {
 	const struct nc_settings *cur = srv.cfg;
 
-	if (cur != NULL && strcmp(cur->address, s->address) == 0 && cur->port == s->port)
-		return 0;
 	snprintf(err->app_tag, sizeof(err->app_tag), "operation-failed");
-	return nc_server_check_bind(s, err);
+	if (nc_ssh_moved(cur, s) && nc_check_bind(s->address, s->port, err) < 0)
+		return -1;
+	if (nc_tls_moved(cur, s) && nc_check_bind(s->tls_address, s->tls_port, err) < 0)
+		return -1;
+	return 0;
 }
 
 static int
-nc_endpt_open(const struct nc_settings *s, struct nb_error *err)
+nc_ssh_open(const struct nc_settings *s, struct nb_error *err)
 {
-	if (nc_server_check_bind(s, err) < 0)
+	if (nc_check_bind(s->address, s->port, err) < 0)
 		return -1;
 	if (nc_server_add_endpt(NC_ENDPT, NC_TI_LIBSSH) != 0)
 		goto fail;
@@ -531,9 +813,59 @@ nc_endpt_open(const struct nc_settings *s, struct nb_error *err)
 	}
 	return 0;
 fail:
-	snprintf(err->msg, sizeof(err->msg), "cannot open the NETCONF endpoint on %s port %u",
+	snprintf(err->msg, sizeof(err->msg), "cannot open the NETCONF SSH endpoint on %s port %u",
 	         s->address, s->port);
 	return -1;
+}
+
+static int
+nc_tls_open(const struct nc_settings *s, struct nb_error *err)
+{
+	if (nc_check_bind(s->tls_address, s->tls_port, err) < 0)
+		return -1;
+	if (nc_server_add_endpt(NC_ENDPT_TLS, NC_TI_OPENSSL) != 0)
+		goto fail;
+	if (nc_server_tls_endpt_set_server_cert(NC_ENDPT_TLS, NC_SERVER_CERT) != 0 ||
+	    nc_server_tls_endpt_set_trusted_ca_paths(NC_ENDPT_TLS, s->tls_ca, NULL) != 0)
+		goto fail_del;
+	for (size_t i = 0; i < s->n_ctn; i++)
+		if (nc_server_tls_endpt_add_ctn(NC_ENDPT_TLS, s->ctn[i].id, s->ctn[i].fingerprint,
+		                                (NC_TLS_CTN_MAPTYPE)s->ctn[i].map_type,
+		                                s->ctn[i].name[0] != '\0' ? s->ctn[i].name
+		                                                          : NULL) != 0)
+			goto fail_del;
+	/* The socket opens once address and port are both set: last. */
+	if (nc_server_endpt_set_address(NC_ENDPT_TLS, s->tls_address) != 0 ||
+	    nc_server_endpt_set_port(NC_ENDPT_TLS, s->tls_port) != 0)
+		goto fail_del;
+	return 0;
+fail_del:
+	nc_server_del_endpt(NC_ENDPT_TLS, 0);
+fail:
+	snprintf(err->msg, sizeof(err->msg), "cannot open the NETCONF TLS endpoint on %s port %u",
+	         s->tls_address, s->tls_port);
+	return -1;
+}
+
+/* Open the endpoints @s configures (none is open yet). */
+static int
+nc_endpts_open(const struct nc_settings *s, struct nb_error *err)
+{
+	if (s->ssh_on && nc_ssh_open(s, err) < 0)
+		return -1;
+	if (s->tls_on && nc_tls_open(s, err) < 0) {
+		if (s->ssh_on)
+			nc_server_del_endpt(NC_ENDPT, 0);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+nc_log_listening(const char *what, const char *proto, const char *address, uint16_t port)
+{
+	log_info(LOG_SS_NETCONF, "NETCONF server %s on %s port %u (%s)", what, address, port,
+	         proto);
 }
 
 static void
@@ -555,11 +887,58 @@ int
 nc_server_start(struct pmip_engine *e, struct nc_settings *s, struct nb_error *err)
 {
 	snprintf(err->app_tag, sizeof(err->app_tag), "operation-failed");
-	if (nc_runtime_start(e, err) < 0 || nc_endpt_open(s, err) < 0)
+	if (nc_runtime_start(e, err) < 0 || nc_endpts_open(s, err) < 0)
 		return -1;
 	nc_install(s);
-	log_info(LOG_SS_NETCONF, "NETCONF server listening on %s port %u", s->address, s->port);
+	if (s->ssh_on)
+		nc_log_listening("listening", "ssh", s->address, s->port);
+	if (s->tls_on)
+		nc_log_listening("listening", "tls", s->tls_address, s->tls_port);
 	return 0;
+}
+
+static void
+nc_ssh_reconfigure(const struct nc_settings *cur, const struct nc_settings *s)
+{
+	struct nb_error err;
+
+	memset(&err, 0, sizeof(err));
+	if (cur->ssh_on && !s->ssh_on) {
+		nc_server_del_endpt(NC_ENDPT, 0);
+		log_info(LOG_SS_NETCONF, "NETCONF SSH endpoint closed");
+	} else if (!cur->ssh_on && s->ssh_on) {
+		if (nc_ssh_open(s, &err) < 0)
+			log_errx(LOG_SS_NETCONF, "%s", err.msg);
+		else
+			nc_log_listening("listening", "ssh", s->address, s->port);
+	} else if (s->ssh_on && nc_ssh_moved(cur, s)) {
+		if (nc_server_endpt_set_address(NC_ENDPT, s->address) != 0 ||
+		    nc_server_endpt_set_port(NC_ENDPT, s->port) != 0)
+			log_errx(LOG_SS_NETCONF, "cannot move the NETCONF endpoint to %s port %u",
+			         s->address, s->port);
+		else
+			nc_log_listening("now listening", "ssh", s->address, s->port);
+	}
+}
+
+/* A TLS change re-creates the endpoint; established sessions stay. */
+static void
+nc_tls_reconfigure(const struct nc_settings *cur, const struct nc_settings *s)
+{
+	struct nb_error err;
+
+	memset(&err, 0, sizeof(err));
+	if (!nc_tls_differs(cur, s))
+		return;
+	if (cur->tls_on)
+		nc_server_del_endpt(NC_ENDPT_TLS, 0);
+	if (!s->tls_on)
+		log_info(LOG_SS_NETCONF, "NETCONF TLS endpoint closed");
+	else if (nc_tls_open(s, &err) < 0)
+		log_errx(LOG_SS_NETCONF, "%s", err.msg);
+	else
+		nc_log_listening(cur->tls_on ? "now listening" : "listening", "tls", s->tls_address,
+		                 s->tls_port);
 }
 
 void
@@ -567,14 +946,9 @@ nc_server_reconfigure(struct nc_settings *s)
 {
 	const struct nc_settings *cur = srv.cfg;
 
-	if (cur != NULL && (strcmp(cur->address, s->address) != 0 || cur->port != s->port)) {
-		if (nc_server_endpt_set_address(NC_ENDPT, s->address) != 0 ||
-		    nc_server_endpt_set_port(NC_ENDPT, s->port) != 0)
-			log_errx(LOG_SS_NETCONF, "cannot move the NETCONF endpoint to %s port %u",
-			         s->address, s->port);
-		else
-			log_info(LOG_SS_NETCONF, "NETCONF server now listening on %s port %u",
-			         s->address, s->port);
+	if (cur != NULL) {
+		nc_ssh_reconfigure(cur, s);
+		nc_tls_reconfigure(cur, s);
 	}
 	nc_install(s);
 }
@@ -620,7 +994,10 @@ nc_server_disable(void)
 
 	if (!srv.runtime)
 		return;
-	nc_server_del_endpt(NC_ENDPT, 0);
+	if (srv.cfg != NULL && srv.cfg->ssh_on)
+		nc_server_del_endpt(NC_ENDPT, 0);
+	if (srv.cfg != NULL && srv.cfg->tls_on)
+		nc_server_del_endpt(NC_ENDPT_TLS, 0);
 	pthread_mutex_lock(&srv.lock);
 	old = srv.cfg;
 	srv.cfg = NULL;
@@ -680,5 +1057,11 @@ nc_shutdown(void)
 	srv.cfg = NULL;
 	srv.engine = NULL;
 	srv.runtime = false;
+	while (stats.sessions != NULL) {
+		struct nc_sess_stat *t = stats.sessions;
+
+		stats.sessions = t->next;
+		free(t);
+	}
 	nc_thread_destroy();
 }

@@ -5,11 +5,13 @@
  * The state is never copied: each <get> walks the role accessors the SNMP
  * agent and pmipctl read as well (ha_binding_next, ha_secviol_next,
  * fa_visitor_next, fa_pending_next, *_get_counters with the descriptor tables
- * of ha_counters.h and fa_counters.h, ks_chain_status, plugin_foreach) and
+ * of ha_counters.h and fa_counters.h, proxy_client_next, proxy_agent_next,
+ * submap_next, aap_ap_next, aap_peer_next, ks_chain_status, plugin_foreach) and
  * turns each record into libyang nodes under /pmip:pmip. Runs on the loop
  * thread, which owns the roles.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +20,15 @@
 #include <libyang/libyang.h>
 #include <nc_server.h>
 
+#include "aap.h"
 #include "engine.h"
 #include "fa.h"
 #include "ha.h"
 #include "keystore.h"
 #include "nc.h"
 #include "plugin.h"
+#include "proxy.h"
+#include "submap.h"
 
 static int
 nc_term(struct lyd_node *parent, const char *name, const char *value)
@@ -218,6 +223,180 @@ nc_fa_state(const struct fa *fa, struct lyd_node *pmip)
 }
 
 static int
+nc_term_prefix(struct lyd_node *parent, const char *name, struct in_addr a, uint8_t len)
+{
+	char buf[INET_ADDRSTRLEN + 4], ab[INET_ADDRSTRLEN];
+
+	snprintf(buf, sizeof(buf), "%s/%u", inet_ntop(AF_INET, &a, ab, sizeof(ab)), (unsigned)len);
+	return nc_term(parent, name, buf);
+}
+
+static int
+nc_term_bool(struct lyd_node *parent, const char *name, bool v)
+{
+	return nc_term(parent, name, v ? "true" : "false");
+}
+
+/* The YANG enumeration names of enum proxy_client_state, by value. */
+static const char *
+nc_px_state_name(enum proxy_client_state s)
+{
+	static const char *const names[] = {
+		NULL,
+		"at-home",
+		"home-deregistering",
+		"no-home-agent",
+		"wait-foreign-agent",
+		"wait-security-association",
+		"registering",
+		"registered",
+		"probing",
+		"backoff",
+		"deregistering",
+		"ignored",
+	};
+
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : NULL;
+}
+
+static int
+nc_px_client(struct lyd_node *st, const struct proxy_client_info *c)
+{
+	char hoa[INET_ADDRSTRLEN];
+	const char *state = nc_px_state_name(c->state);
+	struct lyd_node *n;
+
+	inet_ntop(AF_INET, &c->hoa, hoa, sizeof(hoa));
+	if (lyd_new_list(st, NULL, "client", 0, &n, hoa) != LY_SUCCESS ||
+	    nc_term_mac(n, "mac-address", c->mac) < 0 ||
+	    (state != NULL && nc_term(n, "state", state) < 0) ||
+	    nc_term_bool(n, "registered", c->registered) < 0 ||
+	    nc_term_addr(n, "home-agent", c->ha) < 0 ||
+	    nc_term_addr(n, "foreign-agent", c->fa) < 0 ||
+	    nc_term_addr(n, "care-of-address", c->coa) < 0 ||
+	    nc_term_u64(n, "lifetime", c->lifetime) < 0 ||
+	    nc_term_u64(n, "reregister-in", c->rereg_in_ms) < 0 ||
+	    (c->last_code >= 0 && nc_term_u64(n, "last-code", (uint64_t)c->last_code) < 0) ||
+	    nc_term_u64(n, "attempts", c->attempts) < 0 || nc_term_u64(n, "sends", c->sends) < 0 ||
+	    nc_term_addr(n, "gateway", c->gateway) < 0 ||
+	    nc_term_u64(n, "identification", c->id) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+nc_px_agent(struct lyd_node *st, const struct proxy_agent_info *a)
+{
+	char addr[INET_ADDRSTRLEN];
+	struct lyd_node *n;
+
+	inet_ntop(AF_INET, &a->agent.addr, addr, sizeof(addr));
+	if (lyd_new_list(st, NULL, "agent", 0, &n, addr) != LY_SUCCESS ||
+	    nc_term_bool(n, "home-agent", a->agent.roles & DISC_ROLE_HA) < 0 ||
+	    nc_term_bool(n, "foreign-agent", a->agent.roles & DISC_ROLE_FA) < 0)
+		return -1;
+	for (size_t i = 0; i < a->agent.n_coa && i < DISC_COA_MAX; i++)
+		if (nc_term_addr(n, "care-of-address", a->agent.coa[i]) < 0)
+			return -1;
+	if ((a->agent.ifname[0] != '\0' && nc_term(n, "interface", a->agent.ifname) < 0) ||
+	    nc_term_u64(n, "max-lifetime", a->agent.max_lifetime) < 0 ||
+	    nc_term_u64(n, "advertisement-lifetime", a->agent.adv_lifetime) < 0 ||
+	    nc_term_u64(n, "sequence", a->agent.seq) < 0 ||
+	    nc_term_u64(n, "clients", a->clients) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+nc_proxy_state(struct proxy *px, struct lyd_node *pmip)
+{
+	struct lyd_node *role, *st, *n;
+	struct proxy_counters cnt;
+	struct proxy_client_info c;
+	struct proxy_agent_info a;
+	struct submap_entry me;
+	struct submap *m = proxy_submap(px);
+	const struct pmip_counter_desc *rows;
+	size_t nrows;
+	int r;
+
+	if (lyd_new_inner(pmip, NULL, "proxy", 0, &role) != LY_SUCCESS ||
+	    lyd_new_inner(role, NULL, "state", 0, &st) != LY_SUCCESS ||
+	    nc_term_u64(st, "client-count", proxy_client_count(px)) < 0 ||
+	    nc_term_u64(st, "subnet-map-count", submap_count(m)) < 0)
+		return -1;
+	proxy_get_counters(px, &cnt);
+	rows = proxy_counter_table(&nrows);
+	if (nc_counters(st, rows, nrows, &cnt) < 0)
+		return -1;
+	for (r = proxy_client_next(px, NULL, &c); r == 0; r = proxy_client_next(px, &c.hoa, &c))
+		if (nc_px_client(st, &c) < 0)
+			return -1;
+	for (r = submap_next(m, NULL, 0, &me); r == 0;
+	     r = submap_next(m, &me.prefix, me.len, &me)) {
+		char pfx[INET_ADDRSTRLEN + 4], ab[INET_ADDRSTRLEN];
+
+		snprintf(pfx, sizeof(pfx), "%s/%u", inet_ntop(AF_INET, &me.prefix, ab, sizeof(ab)),
+		         (unsigned)me.len);
+		if (lyd_new_list(st, NULL, "subnet-map", 0, &n, pfx) != LY_SUCCESS ||
+		    nc_term_addr(n, "home-agent", me.ha) < 0 ||
+		    nc_term(n, "origin", me.origin == SUBMAP_LEARNED ? "learned" : "static") < 0 ||
+		    nc_term_u64(n, "version", me.version) < 0)
+			return -1;
+	}
+	if (r == -ENOMEM)
+		return -1;
+	for (r = proxy_agent_next(px, NULL, &a); r == 0;
+	     r = proxy_agent_next(px, &a.agent.addr, &a))
+		if (nc_px_agent(st, &a) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+nc_aap_state(const struct aap *aap, struct lyd_node *pmip)
+{
+	struct lyd_node *role, *st, *n;
+	struct aap_counters cnt;
+	struct aap_ap_info ap;
+	struct aap_peer_info pe;
+	const struct pmip_counter_desc *rows;
+	size_t nrows, live, total = aap_entry_count(aap, &live);
+	char addr[INET_ADDRSTRLEN];
+
+	if (lyd_new_inner(pmip, NULL, "aap", 0, &role) != LY_SUCCESS ||
+	    lyd_new_inner(role, NULL, "state", 0, &st) != LY_SUCCESS ||
+	    nc_term_u64(st, "entry-count", total) < 0 ||
+	    nc_term_u64(st, "live-entry-count", live) < 0 ||
+	    nc_term_u64(st, "access-point-count", aap_ap_count(aap)) < 0)
+		return -1;
+	aap_get_counters(aap, &cnt);
+	rows = aap_counter_table(&nrows);
+	if (nc_counters(st, rows, nrows, &cnt) < 0)
+		return -1;
+	for (int r = aap_ap_next(aap, NULL, &ap); r == 0; r = aap_ap_next(aap, &ap.addr, &ap)) {
+		inet_ntop(AF_INET, &ap.addr, addr, sizeof(addr));
+		if (lyd_new_list(st, NULL, "access-point", 0, &n, addr) != LY_SUCCESS ||
+		    nc_term_u64(n, "port", ap.port) < 0 ||
+		    (ap.has_subnet && (nc_term_addr(n, "home-agent", ap.ha) < 0 ||
+		                       nc_term_prefix(n, "subnet", ap.prefix, ap.len) < 0)) ||
+		    nc_term_u64(n, "hold-time", ap.hold_s) < 0 ||
+		    nc_term_u64(n, "last-heard", ap.heard_ago_ms) < 0 ||
+		    nc_term_bool(n, "in-session", ap.in_session) < 0 ||
+		    nc_term_u64(n, "queued", ap.queued) < 0)
+			return -1;
+	}
+	for (int r = aap_peer_next(aap, NULL, &pe); r == 0; r = aap_peer_next(aap, &pe.addr, &pe)) {
+		inet_ntop(AF_INET, &pe.addr, addr, sizeof(addr));
+		if (lyd_new_list(st, NULL, "peer", 0, &n, addr) != LY_SUCCESS ||
+		    nc_term_bool(n, "up", pe.up) < 0 ||
+		    (pe.heard && nc_term_u64(n, "last-heard", pe.heard_ago_ms) < 0))
+			return -1;
+	}
+	return 0;
+}
+
+static int
 nc_plugin_cb(const struct pmip_plugin *p, void *arg)
 {
 	const struct pmip_plugin_desc *d = plugin_desc(p);
@@ -250,7 +429,20 @@ nc_daemon_state(const struct pmip_engine *e, struct lyd_node *pmip)
 		    nc_term_u64(n, "not-found", ks.not_found) < 0 ||
 		    nc_term_u64(n, "rejected", ks.rejected) < 0 ||
 		    nc_term_u64(n, "errors", ks.errors) < 0 ||
-		    nc_term_u64(n, "cache-entries", ks.cache_entries) < 0)
+		    nc_term_u64(n, "cache-entries", ks.cache_entries) < 0 ||
+		    nc_term_u64(n, "cache-hits", ks.cache_hits) < 0 ||
+		    nc_term_u64(n, "cache-evictions", ks.cache_evictions) < 0 ||
+		    nc_term_u64(n, "coalesced", ks.coalesced) < 0 ||
+		    nc_term_u64(n, "requests", ks.requests) < 0 ||
+		    nc_term_u64(n, "retransmissions", ks.retransmissions) < 0 ||
+		    nc_term_u64(n, "timeouts", ks.timeouts) < 0 ||
+		    nc_term_u64(n, "failovers", ks.failovers) < 0 ||
+		    nc_term_u64(n, "bad-authenticators", ks.bad_authenticators) < 0 ||
+		    nc_term_u64(n, "dropped-responses", ks.dropped_responses) < 0 ||
+		    nc_term_u64(n, "probes", ks.probes) < 0 ||
+		    nc_term_u64(n, "probe-answers", ks.probe_answers) < 0 ||
+		    nc_term_u64(n, "servers", ks.servers) < 0 ||
+		    nc_term_u64(n, "servers-dead", ks.servers_dead) < 0)
 			return -1;
 	}
 	return 0;
@@ -267,6 +459,8 @@ nc_state_build(struct pmip_engine *e, struct lyd_node **out)
 		return -1;
 	if ((e->ha_inst != NULL && nc_ha_state(e->ha_inst, pmip) < 0) ||
 	    (e->fa_inst != NULL && nc_fa_state(e->fa_inst, pmip) < 0) ||
+	    (e->proxy_inst != NULL && nc_proxy_state(e->proxy_inst, pmip) < 0) ||
+	    (e->aap_inst != NULL && nc_aap_state(e->aap_inst, pmip) < 0) ||
 	    nc_daemon_state(e, pmip) < 0) {
 		lyd_free_all(pmip);
 		return -1;
@@ -309,6 +503,8 @@ nc_state_monitoring(struct pmip_engine *e, struct lyd_node **out)
 		    nc_term(s, "namespace", m->ns) < 0 || nc_term(s, "location", "NETCONF") < 0)
 			goto fail;
 	}
+	if (nc_server_monitoring(top) < 0)
+		goto fail;
 	*out = top;
 	return 0;
 fail:

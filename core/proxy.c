@@ -231,7 +231,7 @@ proxy_failure_raise(struct proxy *px, const struct proxy_failure *f)
 	       inet_ntop(AF_INET, &f->hoa, h, sizeof(h)), f->mac[0], f->mac[1], f->mac[2],
 	       f->mac[3], f->mac[4], f->mac[5], inet_ntop(AF_INET, &f->ha, a, sizeof(a)),
 	       inet_ntop(AF_INET, &f->fa, fa, sizeof(fa)), f->code, f->reason, f->attempts);
-	event_raise_reg_failure(EVENT_ROLE_PROXY, f->hoa, f->ha, f->coa, f->code, NULL);
+	event_raise_proxy_failure(f->hoa, f->ha, f->fa, f->coa, f->code, f->reason);
 	if (px->fail_fn != NULL)
 		px->fail_fn(px->fail_arg, f);
 }
@@ -310,6 +310,7 @@ proxy_agent_found(struct proxy *px, const struct disc_agent *a)
 		proxy_clients_fa_changed(px, a->addr);
 	if (proxy_fa_usable(ag))
 		proxy_clients_fa_found(px);
+	proxy_aap_agent(px, &ag->a, false);
 }
 
 static void
@@ -321,6 +322,7 @@ proxy_agent_lost(struct proxy *px, struct in_addr addr, bool rebooted)
 		return;
 	log_debug(LOG_SS_PROXY, "agent %s %s", inet_ntoa(addr), rebooted ? "rebooted" : "lost");
 	if (!rebooted) {
+		proxy_aap_agent(px, &ag->a, true);
 		addr_index_remove(&px->agents, &ag->ix);
 		free(ag);
 	}
@@ -544,6 +546,7 @@ proxy_apply_map(struct proxy *px, const struct proxy_config *cfg, char *errmsg, 
 			return -1;
 		}
 	}
+	proxy_aap_merge_learned(px, m); /* learned entries survive; static ones win */
 	submap_free(px->map);
 	px->map = m;
 	return 0;
@@ -618,6 +621,8 @@ proxy_start_hooks(const struct role_env *env, const struct proxy_config *cfg,
 		    proxy_disc_start(px, errmsg, errlen) < 0)
 			goto fail;
 	}
+	if (proxy_aap_start(px, errmsg, errlen) < 0)
+		goto fail;
 	log_info(LOG_SS_PROXY,
 	         "proxy access point started on %s: %zu subnet-map entries, %zu discovery back "
 	         "end(s)",
@@ -650,10 +655,16 @@ proxy_reconfigure(struct proxy *px, const struct proxy_config *cfg, char *errmsg
 {
 	bool restart = !px->use_hooks && (strcmp(px->cfg.client_if, cfg->client_if) != 0 ||
 	                                  proxy_names_differ(px, cfg));
+	bool aap_restart = restart || proxy_aap_changed(&px->cfg, cfg);
 	char err[256];
 
-	if (proxy_apply_map(px, cfg, errmsg, errlen) < 0)
+	if (aap_restart)
+		proxy_aap_stop(px); /* its learned entries go with it */
+	if (proxy_apply_map(px, cfg, errmsg, errlen) < 0) {
+		if (aap_restart) /* the old settings stay in force, the client with them */
+			(void)proxy_aap_start(px, err, sizeof(err));
 		return -1;
+	}
 	if (restart) {
 		/* The packet sockets and the back ends bind to the interface: start over.
 		 * A failure leaves the role without them until the next change. */
@@ -669,7 +680,8 @@ proxy_reconfigure(struct proxy *px, const struct proxy_config *cfg, char *errmsg
 		ev_timer_del(px->io_retry);
 		if (proxy_disc_open(px, cfg->dnode, errmsg, errlen) < 0 ||
 		    proxy_io_start(px, errmsg, errlen) < 0 ||
-		    proxy_disc_start(px, errmsg, errlen) < 0) {
+		    proxy_disc_start(px, errmsg, errlen) < 0 ||
+		    proxy_aap_start(px, errmsg, errlen) < 0) {
 			log_errx(LOG_SS_PROXY, "proxy restart failed: %s", errmsg);
 			return -1;
 		}
@@ -686,6 +698,10 @@ proxy_reconfigure(struct proxy *px, const struct proxy_config *cfg, char *errmsg
 			         px->disc_names[i], err);
 	}
 	proxy_copy_cfg(px, cfg);
+	if (aap_restart && proxy_aap_start(px, errmsg, errlen) < 0)
+		log_errx(LOG_SS_PROXY, "aap client not restarted: %s", errmsg);
+	proxy_aap_update_report(px); /* the static entry covering us may have changed */
+	proxy_clients_map_changed(px);
 	log_info(LOG_SS_PROXY, "proxy access point reconfigured: %zu subnet-map entries",
 	         submap_count(px->map));
 	return 0;
@@ -704,6 +720,7 @@ proxy_stop(struct proxy *px)
 {
 	if (px == NULL)
 		return;
+	proxy_aap_stop(px);
 	proxy_disc_close(px);
 	proxy_io_close(px);
 	ev_timer_free(px->io_retry);
@@ -715,6 +732,7 @@ proxy_stop(struct proxy *px)
 	replay_table_free(px->ha_replay);
 	submap_free(px->map);
 	free(px->disc_names);
+	explicit_bzero(&px->cfg, sizeof(px->cfg)); /* the AAP group key */
 	free(px);
 }
 

@@ -292,6 +292,27 @@ int proxy_client_next(const struct proxy *px, const struct in_addr *after,
                       struct proxy_client_info *out);
 
 /**
+ * proxy_client_clear - forget client @hoa (management "clear"): a registration that may be
+ * in force is deregistered through its foreign agent first, as when the client leaves.
+ * @px: the proxy.
+ * @hoa: the client's home address.
+ *
+ * Return: 0, or -ENOENT when no such client is tracked.
+ */
+int proxy_client_clear(struct proxy *px, struct in_addr hoa);
+
+/**
+ * proxy_client_reregister - start a new registration attempt for visiting client @hoa now
+ * (management "re-register"), whatever its timers say; the failure count restarts.
+ * @px: the proxy.
+ * @hoa: the client's home address.
+ *
+ * Return: 0, -ENOENT when no such client is tracked, or -EINVAL when the client is not a
+ * visitor with a home agent (at home, no subnet-map entry, ignored, or leaving).
+ */
+int proxy_client_reregister(struct proxy *px, struct in_addr hoa);
+
+/**
  * struct proxy_agent_info - a mobility agent known from discovery.
  * @agent: as last reported.
  * @clients: clients currently registered or registering through it.
@@ -329,11 +350,23 @@ void proxy_get_counters(const struct proxy *px, struct proxy_counters *out);
 uint64_t proxy_denials(const struct proxy *px, uint8_t code);
 
 /**
- * proxy_submap - the subnet map in use (static entries from the config; read only).
+ * proxy_submap - the subnet map in use: static entries from the config and entries learned
+ * from the AAPs (origin SUBMAP_LEARNED); read only.
  * @px: the proxy.
  *
  * Return: the map.
  */
 struct submap *proxy_submap(const struct proxy *px);
+
+struct aap_client;
+
+/**
+ * proxy_aap_client - the proxy's AAP client (aap_client.h accessors: current AAP,
+ * installed table, counters), or NULL when no AAP is configured or it has not started.
+ * @px: the proxy.
+ *
+ * Return: the client (valid until the next reconfiguration).
+ */
+struct aap_client *proxy_aap_client(const struct proxy *px);
 
 #endif /* PMIP_PROXY_H */

@@ -30,12 +30,14 @@
  *
  * Each transmission carries a new Identification (NTP time plus the clock offset of that
  * home agent, kept per home agent and learnt from authenticated 133 replies), and the
- * retransmission timeout starts at retransmit-initial-ms and doubles. A reply is taken only
- * from the agent the request went to (the FA's address on the client-facing port, or the
- * HA's address on the UDP socket), for the client's home address, with the low 32 bits of
- * one of the Identifications of the current attempt, and with a Mobile-Home authenticator
- * that verifies under the client's SA. Denials from the foreign agent (64..127) carry no
- * MHAE (RFC 5944 3.7.3): they are accepted unauthenticated, which only stops the attempt.
+ * retransmission timeout starts at retransmit-initial-ms and doubles. Building, sending and
+ * validating the exchange is proxy_reg.c's part.
+ *
+ * The home agent comes from the subnet map (static or learned from an AAP) when the client
+ * appears, and is looked up again at every new attempt (renewal, backoff, FA change): a
+ * client whose entry disappeared goes to [NO_HA] and keeps the registration it has until it
+ * expires (not renewed); one whose entry names another home agent registers there. A
+ * [NO_HA] client is retried when the map gains entries (proxy_clients_map_changed()).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -47,8 +49,6 @@
 #include "mip_replay.h"
 #include "proxy_int.h"
 #include "submap.h"
-
-static void cl_lookup(struct proxy *px, struct proxy_client *c);
 
 static const char *const proxy_state_names[] = {
 	[PROXY_CS_AT_HOME] = "at-home",
@@ -225,8 +225,8 @@ cl_halt(struct proxy *px, struct proxy_client *c)
 	c->relookup = false;
 }
 
-static void
-cl_free(struct proxy *px, struct proxy_client *c)
+void
+proxy_cl_free(struct proxy *px, struct proxy_client *c)
 {
 	cl_halt(px, c);
 	cl_drop_fa(px, c);
@@ -242,7 +242,7 @@ proxy_clients_fini(struct proxy *px)
 	struct addr_index_node *n;
 
 	while ((n = addr_index_first(&px->clients)) != NULL)
-		cl_free(px, ADDR_INDEX_ENTRY(n, struct proxy_client, ix));
+		proxy_cl_free(px, ADDR_INDEX_ENTRY(n, struct proxy_client, ix));
 	addr_index_fini(&px->clients);
 	free(px->mac_hash);
 	px->mac_hash = NULL;
@@ -279,8 +279,8 @@ cl_arp_send(struct proxy *px, struct proxy_client *c, uint16_t op, struct in_add
 
 /* Tell the client its gateway (or, unknown, its home agent when on its home prefix) is at
  * the foreign agent's MAC, so that its cached neighbour entry moves at once. */
-static void
-cl_announce(struct proxy *px, struct proxy_client *c)
+void
+proxy_cl_announce(struct proxy *px, struct proxy_client *c)
 {
 	struct in_addr t = c->gateway;
 	uint32_t mask = submap_mask(c->home_len);
@@ -301,44 +301,31 @@ cl_probe(struct proxy *px, struct proxy_client *c)
 	proxy_timer_set(px, c, proxy_now_ms(px) + px->cfg.retransmit_initial_ms);
 }
 
-/* --- attempts, failures --- */
+/* --- attempts --- */
 
-static void cl_leave(struct proxy *px, struct proxy_client *c);
-
-/* Raise the failure event; registrations back off, deregistrations give up. May free @c. */
-static void
-cl_fail(struct proxy *px, struct proxy_client *c, enum proxy_fail why, unsigned code,
-        const char *reason)
+/* The client's home agent from the subnet map, now. False (state NO_HA) when it has none. */
+static bool
+cl_map_refresh(struct proxy *px, struct proxy_client *c)
 {
-	struct proxy_failure f = { .hoa = c->ix.addr,
-		                   .ha = c->ha,
-		                   .fa = c->via_fa ? c->fa : (struct in_addr){ 0 },
-		                   .coa = !c->via_fa  ? c->ix.addr
-		                          : c->has_fa ? c->coa
-		                                      : (struct in_addr){ 0 },
-		                   .why = why,
-		                   .code = code,
-		                   .reason = reason,
-		                   .attempts = ++c->attempts };
-	uint64_t d;
-	unsigned shift = c->attempts < 20 ? c->attempts : 20;
+	char a[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
+	const struct submap_entry *e = submap_lookup(px->map, c->ix.addr);
 
-	memcpy(f.mac, c->mac, PROXY_MAC_LEN);
-	proxy_timer_clear(px, c);
-	proxy_failure_raise(px, &f);
-	if (c->dereg) {
-		if (c->via_fa) {
-			cl_free(px, c);
-		} else {
-			c->registered = false;
-			c->state = PROXY_CS_AT_HOME;
-		}
-		return;
+	if (e == NULL) {
+		px->cnt.no_home_agent++;
+		log_rl(&px->rl, LOG_SS_PROXY, LOG_NOTICE,
+		       "client %s: no home agent in the subnet map any more; its registration "
+		       "is left to expire",
+		       cl_ntop(c->ix.addr, a));
+		c->state = PROXY_CS_NO_HA;
+		return false;
 	}
-	d = (uint64_t)px->cfg.retransmit_initial_ms << shift;
-	c->state = PROXY_CS_BACKOFF;
-	proxy_timer_set(px, c,
-	                proxy_now_ms(px) + (d < PROXY_BACKOFF_MAX_MS ? d : PROXY_BACKOFF_MAX_MS));
+	if (e->ha.s_addr != c->ha.s_addr)
+		log_info(LOG_SS_PROXY, "client %s: home agent is now %s", cl_ntop(c->ix.addr, a),
+		         cl_ntop(e->ha, h));
+	c->ha = e->ha;
+	c->home_prefix = e->prefix;
+	c->home_len = e->len;
+	return true;
 }
 
 /* A new registration attempt through a foreign agent (first one or a renewal). */
@@ -346,6 +333,8 @@ static void
 cl_attempt(struct proxy *px, struct proxy_client *c)
 {
 	cl_halt(px, c);
+	if (!cl_map_refresh(px, c))
+		return;
 	c->dereg = false;
 	c->via_fa = true;
 	c->retries = 0;
@@ -359,146 +348,7 @@ cl_attempt(struct proxy *px, struct proxy_client *c)
 		return;
 	}
 	c->state = PROXY_CS_WAIT_SA;
-	cl_lookup(px, c);
-}
-
-static void
-cl_transmit(struct proxy *px, struct proxy_client *c)
-{
-	struct replay_peer *rp = replay_table_get(px->ha_replay, c->ha, NULL, true);
-	uint64_t now = proxy_now_ms(px);
-	uint64_t id = mip_replay_ts_next_id(proxy_ntp_now(px), rp != NULL ? rp->offset_s : 0,
-	                                    c->has_last_id ? &c->last_id : NULL);
-	struct mip_rrq q = { .hoa = c->ix.addr, .ha = c->ha, .id = id };
-	uint8_t msg[MIP_RRQ_LEN + MIP_AUTH_EXT_LEN];
-	struct mip_builder b;
-	int rc;
-
-	/* Replies are matched by the low 32 bits: keep them distinct within an attempt. */
-	for (unsigned i = 0; i < c->sends; i++)
-		if (mip_replay_low(c->ids[i]) == mip_replay_low(id)) {
-			id++;
-			i = (unsigned)-1;
-		}
-	q.id = id;
-	if (c->dereg) {
-		q.coa = c->via_fa ? c->coa : c->ix.addr;
-		q.flags = c->via_fa ? c->flags : 0;
-	} else {
-		q.coa = c->coa;
-		q.flags = c->flags;
-		q.lifetime = c->req_lifetime;
-	}
-	mip_builder_init(&b, msg, sizeof(msg));
-	mip_build_rrq(&b, &q);
-	mip_build_auth(&b, MIP_EXT_MHAE, c->sa->spi, c->sa->key);
-	if (mip_builder_error(&b) != 0) {
-		cl_fail(px, c, PROXY_FAIL_SEND, 0, "request could not be built");
-		return;
-	}
-	c->ids[c->sends] = id;
-	c->sent_ms[c->sends] = now;
-	c->sends++;
-	if (c->sends > 1)
-		px->cnt.retransmissions++;
-	else if (!c->dereg)
-		px->cnt.requests_sent++;
-	else if (c->via_fa)
-		px->cnt.deregistrations_sent++;
-	else
-		px->cnt.home_deregistrations_sent++;
-	if (c->via_fa) {
-		struct proxy_udp_frame f = { .src = c->ix.addr,
-			                     .dst = c->fa,
-			                     .sport = MIP_UDP_PORT,
-			                     .dport = MIP_UDP_PORT };
-
-		memcpy(f.src_mac, c->mac, PROXY_MAC_LEN);
-		memcpy(f.dst_mac, c->fa_mac, PROXY_MAC_LEN);
-		rc = proxy_frame_build_udp(px->tx, sizeof(px->tx), &f, msg, b.len);
-		if (rc > 0)
-			(void)proxy_send_fa(px, px->tx, (size_t)rc);
-	} else {
-		(void)proxy_send_ha(px, c->ha, msg, b.len);
-	}
-	/* A send error is retried like a lost datagram. */
-	proxy_timer_set(px, c, now + ((uint64_t)px->cfg.retransmit_initial_ms << (c->sends - 1)));
-}
-
-/* Start sending the request of the current attempt (SA in hand). */
-static void
-cl_send_new(struct proxy *px, struct proxy_client *c)
-{
-	c->sends = 0;
-	if (c->dereg) {
-		c->state = c->via_fa ? PROXY_CS_DEREGISTERING : PROXY_CS_HOME_DEREG;
-	} else {
-		uint16_t lt = c->fa_max_lifetime != 0 ? c->fa_max_lifetime : 1800;
-
-		if (px->cfg.requested_lifetime != 0 && px->cfg.requested_lifetime < lt)
-			lt = px->cfg.requested_lifetime;
-		if (c->max_lifetime != 0 && c->max_lifetime < lt)
-			lt = c->max_lifetime;
-		c->req_lifetime = lt;
-		c->flags = 0;
-		if ((px->cfg.tunnel_reverse && (c->fa_flags & MIP_ADV_F_T)) || c->force_t)
-			c->flags |= MIP_RRQ_F_T;
-		if (px->cfg.tunnel_gre && (c->fa_flags & MIP_ADV_F_G))
-			c->flags |= MIP_RRQ_F_G;
-		c->state = PROXY_CS_REGISTERING;
-	}
-	cl_transmit(px, c);
-}
-
-static void
-cl_ks_result(struct proxy *px, struct proxy_client *c, enum ks_result res, struct mip_sa *sa)
-{
-	if (res == KS_FOUND && sa != NULL) {
-		c->sa = mip_sa_ref(sa);
-		cl_send_new(px, c);
-		return;
-	}
-	if (res == KS_NOT_FOUND) {
-		px->cnt.ks_not_found++;
-		cl_fail(px, c, PROXY_FAIL_NO_SA, 0, "no mobile-node security association");
-	} else if (res == KS_REJECTED) {
-		px->cnt.ks_not_found++;
-		cl_fail(px, c, PROXY_FAIL_REJECTED, 0, "the key store rejected the client");
-	} else {
-		px->cnt.ks_errors++;
-		cl_fail(px, c, PROXY_FAIL_KS_ERROR, 0, "the key store could not answer");
-	}
-}
-
-static void
-cl_ks_done(enum ks_result res, struct mip_sa *sa, void *arg)
-{
-	struct proxy_client *c = arg;
-
-	c->ksh = NULL;
-	cl_ks_result(c->px, c, res, sa);
-}
-
-/* Get the client's MN-HA SA (a deregistration reuses the one it has), then send. */
-static void
-cl_lookup(struct proxy *px, struct proxy_client *c)
-{
-	struct ks_query q = { .entity = SA_ENTITY_MOBILE_NODE, .addr = c->ix.addr };
-
-	if (c->dereg && c->sa != NULL) {
-		cl_send_new(px, c);
-		return;
-	}
-	mip_sa_unref(c->sa);
-	c->sa = NULL;
-	if (px->env.ks_chain == NULL) {
-		cl_ks_result(px, c, KS_NOT_FOUND, NULL);
-		return;
-	}
-	if (ks_chain_lookup(px->env.ks_chain, &q, cl_ks_done, c, &c->ksh) < 0) {
-		c->ksh = NULL;
-		cl_ks_result(px, c, KS_ERROR, NULL);
-	}
+	proxy_cl_lookup(px, c);
 }
 
 /* Leave: deregister through the FA when a registration may be in force, then forget. */
@@ -510,7 +360,7 @@ cl_leave(struct proxy *px, struct proxy_client *c)
 
 	cl_halt(px, c);
 	if (!maybe || !c->has_fa) {
-		cl_free(px, c);
+		proxy_cl_free(px, c);
 		return;
 	}
 	cl_mac_unlink(px, c); /* a new appearance of the MAC makes a new entry */
@@ -521,162 +371,7 @@ cl_leave(struct proxy *px, struct proxy_client *c)
 	c->state = PROXY_CS_DEREGISTERING;
 	log_info(LOG_SS_PROXY, "deregistering %s through foreign agent %s", cl_ntop(c->ix.addr, a),
 	         cl_ntop(c->fa, f));
-	cl_lookup(px, c);
-}
-
-/* --- replies --- */
-
-static void
-cl_accepted(struct proxy *px, struct proxy_client *c, const struct mip_rrp *r, unsigned idx)
-{
-	char a[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN], f[INET_ADDRSTRLEN];
-	uint64_t sent = c->sent_ms[idx];
-
-	proxy_timer_clear(px, c);
-	c->has_last_id = true;
-	c->last_id = c->ids[idx];
-	if (c->dereg) {
-		log_info(LOG_SS_PROXY, "deregistered %s at home agent %s%s%s",
-		         cl_ntop(c->ix.addr, a), cl_ntop(c->ha, h),
-		         c->via_fa ? " through foreign agent " : "",
-		         c->via_fa ? cl_ntop(c->fa, f) : "");
-		if (c->via_fa) {
-			cl_free(px, c);
-		} else {
-			c->registered = false;
-			c->attempts = 0;
-			c->state = PROXY_CS_AT_HOME;
-		}
-		return;
-	}
-	if (r->lifetime == 0) {
-		cl_fail(px, c, PROXY_FAIL_DENIED, r->code, "accepted with lifetime 0");
-		return;
-	}
-	px->cnt.replies_accepted++;
-	c->attempts = 0;
-	c->registered = true;
-	c->lifetime = r->lifetime;
-	c->heard = false;
-	c->probes = 0;
-	c->state = PROXY_CS_REGISTERED;
-	if (r->lifetime == 0xffff) {
-		c->bound_until_ms = UINT64_MAX;
-		c->rereg_at_ms = 0;
-	} else {
-		c->bound_until_ms = sent + (uint64_t)r->lifetime * 1000;
-		c->rereg_at_ms = sent + (uint64_t)r->lifetime * 10 * px->cfg.reregister_pct;
-		proxy_timer_set(px, c, c->rereg_at_ms);
-	}
-	log_info(LOG_SS_PROXY,
-	         "registered %s (%02x:%02x:%02x:%02x:%02x:%02x) with home agent %s through "
-	         "foreign agent %s: code %u, lifetime %u s",
-	         cl_ntop(c->ix.addr, a), c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4],
-	         c->mac[5], cl_ntop(c->ha, h), cl_ntop(c->fa, f), r->code, r->lifetime);
-	cl_announce(px, c);
-}
-
-/* Resend at once after a 133, 69 or 75/138 that the next request can cure. */
-static bool
-cl_retry_now(struct proxy *px, struct proxy_client *c)
-{
-	if (c->retries >= PROXY_RETRY_AT_ONCE)
-		return false;
-	c->retries++;
-	proxy_timer_clear(px, c);
-	cl_send_new(px, c);
-	return true;
-}
-
-static bool
-cl_awaiting(const struct proxy_client *c)
-{
-	return (c->state == PROXY_CS_REGISTERING || c->state == PROXY_CS_DEREGISTERING ||
-	        c->state == PROXY_CS_HOME_DEREG) &&
-	       c->sends > 0 && c->ksh == NULL;
-}
-
-void
-proxy_reply_input(struct proxy *px, const uint8_t *msg, size_t len, struct in_addr src,
-                  uint16_t sport, bool via_fa, const uint8_t *dst_mac)
-{
-	char a[INET_ADDRSTRLEN];
-	struct mip_msg m;
-	struct proxy_client *c;
-	unsigned idx;
-	uint8_t code;
-
-	px->cnt.replies_received++;
-	if (mip_msg_decode(msg, len, 0, &m, NULL) != MIP_OK || m.type != MIP_MSG_RRP) {
-		px->cnt.replies_malformed++;
-		log_rl(&px->rl, LOG_SS_PROXY, LOG_INFO, "malformed reply from %s dropped",
-		       cl_ntop(src, a));
-		return;
-	}
-	c = proxy_client_by_hoa(px, m.rrp.hoa);
-	if (c == NULL || !cl_awaiting(c) || c->via_fa != via_fa) {
-		px->cnt.replies_unmatched++;
-		return;
-	}
-	if (sport != MIP_UDP_PORT ||
-	    (via_fa ? src.s_addr != c->fa.s_addr || memcmp(dst_mac, c->mac, PROXY_MAC_LEN) != 0
-	            : src.s_addr != c->ha.s_addr)) {
-		px->cnt.replies_bad_source++;
-		log_rl(&px->rl, LOG_SS_PROXY, LOG_NOTICE, "reply for %s from unexpected %s dropped",
-		       cl_ntop(c->ix.addr, a), inet_ntoa(src));
-		return;
-	}
-	for (idx = 0; idx < c->sends; idx++)
-		if (mip_replay_low_matches(c->ids[idx], m.rrp.id))
-			break;
-	if (idx == c->sends) {
-		px->cnt.replies_unmatched++;
-		return;
-	}
-	code = m.rrp.code;
-	if (!(via_fa && code >= 64 && code <= 127)) {
-		int i = m.mhae_idx;
-
-		if (i < 0 || m.ext[i].auth.spi != c->sa->spi ||
-		    !mip_msg_auth_verify(&m, (size_t)i, c->sa->key)) {
-			px->cnt.replies_bad_auth++;
-			c->unauth_code = code;
-			log_rl(&px->rl, LOG_SS_PROXY, LOG_NOTICE,
-			       "reply for %s (code %u) dropped: Mobile-Home authenticator %s",
-			       cl_ntop(c->ix.addr, a), code, i < 0 ? "missing" : "does not verify");
-			return;
-		}
-	}
-	c->last_code = code;
-	if (mip_code_is_success(code)) {
-		cl_accepted(px, c, &m.rrp, idx);
-		return;
-	}
-	px->denials[code]++;
-	if (code == MIP_CODE_HA_ID_MISMATCH) {
-		struct replay_peer *rp = replay_table_get(px->ha_replay, c->ha, NULL, true);
-
-		px->cnt.replies_resync++;
-		if (rp != NULL)
-			rp->offset_s = mip_replay_ts_offset(m.rrp.id, proxy_ntp_now(px));
-		if (cl_retry_now(px, c))
-			return;
-	} else if (code == MIP_CODE_FA_LIFETIME_TOO_LONG && !c->dereg) {
-		px->cnt.replies_lifetime++;
-		c->max_lifetime =
-		        m.rrp.lifetime != 0 && m.rrp.lifetime < c->req_lifetime
-		                ? m.rrp.lifetime
-		                : (uint16_t)(c->req_lifetime / 2 ? c->req_lifetime / 2 : 1);
-		if (cl_retry_now(px, c))
-			return;
-	} else if ((code == MIP_CODE_FA_RT_MANDATORY || code == MIP_CODE_HA_RT_MANDATORY) &&
-	           !c->dereg && !c->force_t) {
-		c->force_t = true;
-		if (cl_retry_now(px, c))
-			return;
-	}
-	px->cnt.replies_denied++;
-	cl_fail(px, c, PROXY_FAIL_DENIED, code, mip_code_descr(code));
+	proxy_cl_lookup(px, c);
 }
 
 /* --- timers --- */
@@ -691,17 +386,17 @@ proxy_client_timer(struct proxy *px, struct proxy_client *c)
 	case PROXY_CS_DEREGISTERING:
 	case PROXY_CS_HOME_DEREG:
 		if (c->sends <= px->cfg.retransmit_max) {
-			cl_transmit(px, c);
+			proxy_cl_transmit(px, c);
 			return;
 		}
 		px->cnt.timeouts++;
 		if (c->dereg) { /* gives up (may free @c) */
-			cl_fail(px, c, PROXY_FAIL_TIMEOUT, 0, "no reply");
+			proxy_cl_fail(px, c, PROXY_FAIL_TIMEOUT, 0, "no reply");
 			return;
 		}
-		cl_fail(px, c, PROXY_FAIL_TIMEOUT,
-		        c->unauth_code >= 0 ? (unsigned)c->unauth_code : 0,
-		        c->unauth_code >= 0 ? "no authenticated reply" : "no reply");
+		proxy_cl_fail(px, c, PROXY_FAIL_TIMEOUT,
+		              c->unauth_code >= 0 ? (unsigned)c->unauth_code : 0,
+		              c->unauth_code >= 0 ? "no authenticated reply" : "no reply");
 		cl_drop_fa(px, c); /* the next attempt picks the best FA again */
 		return;
 	case PROXY_CS_REGISTERED:
@@ -752,7 +447,7 @@ cl_home_dereg(struct proxy *px, struct proxy_client *c, bool has_ha)
 	c->state = PROXY_CS_HOME_DEREG;
 	log_info(LOG_SS_PROXY, "client %s at home: deregistering at home agent %s",
 	         cl_ntop(c->ix.addr, a), cl_ntop(c->ha, h));
-	cl_lookup(px, c);
+	proxy_cl_lookup(px, c);
 }
 
 void
@@ -779,7 +474,7 @@ proxy_client_seen(struct proxy *px, const struct disc_client *dc)
 			return;
 		}
 		if (o != NULL)
-			cl_free(px, o); /* a finishing deregistration gives way */
+			proxy_cl_free(px, o); /* a finishing deregistration gives way */
 		if ((c = cl_new(px, dc)) == NULL)
 			return;
 	}
@@ -881,7 +576,7 @@ proxy_clients_fa_changed(struct proxy *px, struct in_addr fa)
 			continue;
 		switch (c->state) {
 		case PROXY_CS_DEREGISTERING:
-			cl_free(px, c); /* the binding expires at the home agent */
+			proxy_cl_free(px, c); /* the binding expires at the home agent */
 			break;
 		case PROXY_CS_WAIT_SA:
 		case PROXY_CS_REGISTERING:
@@ -895,6 +590,28 @@ proxy_clients_fa_changed(struct proxy *px, struct in_addr fa)
 			cl_drop_fa(px, c);
 			break;
 		}
+	}
+}
+
+void
+proxy_clients_map_changed(struct proxy *px)
+{
+	char a[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
+	struct addr_index_node *n;
+	struct in_addr at;
+
+	for (n = addr_index_first(&px->clients); n != NULL; n = addr_index_next(&px->clients, at)) {
+		struct proxy_client *c = ADDR_INDEX_ENTRY(n, struct proxy_client, ix);
+		const struct submap_entry *e;
+
+		at = n->addr; /* an attempt may free a client */
+		if (c->state != PROXY_CS_NO_HA || c->detached ||
+		    (e = submap_lookup(px->map, c->ix.addr)) == NULL)
+			continue;
+		log_info(LOG_SS_PROXY, "visiting client %s: registering with home agent %s",
+		         cl_ntop(c->ix.addr, a), cl_ntop(e->ha, h));
+		c->attempts = 0;
+		cl_attempt(px, c);
 	}
 }
 
@@ -914,7 +631,7 @@ proxy_clients_rekey(struct proxy *px, bool restart)
 			c->relookup = true;
 		} else if (restart && c->relookup) {
 			c->relookup = false;
-			cl_lookup(px, c);
+			proxy_cl_lookup(px, c);
 		}
 	}
 }
@@ -1023,4 +740,37 @@ proxy_client_next(const struct proxy *px, const struct in_addr *after,
 		return -ENOENT;
 	proxy_client_info_fill(px, ADDR_INDEX_ENTRY(n, struct proxy_client, ix), out);
 	return 0;
+}
+
+int
+proxy_client_clear(struct proxy *px, struct in_addr hoa)
+{
+	struct proxy_client *c = proxy_client_by_hoa(px, hoa);
+
+	if (c == NULL || c->detached)
+		return -ENOENT;
+	cl_leave(px, c);
+	return 0;
+}
+
+int
+proxy_client_reregister(struct proxy *px, struct in_addr hoa)
+{
+	struct proxy_client *c = proxy_client_by_hoa(px, hoa);
+
+	if (c == NULL || c->detached)
+		return -ENOENT;
+	switch (c->state) {
+	case PROXY_CS_WAIT_FA:
+	case PROXY_CS_WAIT_SA:
+	case PROXY_CS_REGISTERING:
+	case PROXY_CS_REGISTERED:
+	case PROXY_CS_PROBING:
+	case PROXY_CS_BACKOFF:
+		c->attempts = 0;
+		cl_attempt(px, c);
+		return 0;
+	default:
+		return -EINVAL;
+	}
 }

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * proxy_int.h - proxy access point internals shared by proxy.c, proxy_client.c, proxy_io.c.
+ * proxy_int.h - proxy access point internals shared by proxy.c, proxy_client.c, proxy_reg.c,
+ * proxy_aap.c and proxy_io.c.
  *
  * Objects and their owners:
  *
- *   struct proxy --+-- map        the subnet map (submap.h), static entries from config
+ *   struct proxy --+-- map        the subnet map (submap.h): static entries from config,
+ *                  |              learned ones from the AAP client (proxy_aap.c)
+ *                  +-- aap        the AAP client (aap_client.h), when AAPs are configured
  *                  +-- agents     struct proxy_agent per agent reported by discovery,
  *                  |              by address (addr_index.h)
  *                  +-- clients    struct proxy_client per client, by home address
@@ -145,6 +148,17 @@ struct proxy {
 	unsigned port_ifindex, bridge_ifindex;
 	uint8_t tx[PROXY_TX_LEN];
 	uint8_t rx[PROXY_RX_LEN];
+
+	/* proxy_aap.c */
+	struct aap_client *aap;     /* NULL: no AAP configured, or not started yet */
+	struct ev_timer *aap_retry; /* starts the client once the AP's address is known */
+	struct in_addr self;        /* the AP's own address and prefix length */
+	uint8_t self_len;
+	struct in_addr adv_ha; /* home agent found by discovery on our LAN, or INADDR_ANY */
+	uint8_t adv_len;
+	struct in_addr rep_ha, rep_prefix; /* what the AAPs were last told */
+	uint8_t rep_len;
+	size_t aap_cur; /* index of the AAP in use */
 };
 
 /* proxy.c */
@@ -214,6 +228,46 @@ void proxy_clients_rekey(struct proxy *px, bool restart);
 /** proxy_client_info_fill - fill @out from @c. */
 void proxy_client_info_fill(const struct proxy *px, const struct proxy_client *c,
                             struct proxy_client_info *out);
+
+/** proxy_cl_free - stop everything in flight for @c and free it (no deregistration). */
+void proxy_cl_free(struct proxy *px, struct proxy_client *c);
+/** proxy_cl_announce - tell @c its gateway is at the foreign agent's MAC (unsolicited ARP). */
+void proxy_cl_announce(struct proxy *px, struct proxy_client *c);
+
+/* proxy_reg.c */
+
+/**
+ * proxy_cl_fail - raise the registration-failure event; a registration backs off, a
+ * deregistration gives up. May free @c.
+ */
+void proxy_cl_fail(struct proxy *px, struct proxy_client *c, enum proxy_fail why, unsigned code,
+                   const char *reason);
+/** proxy_cl_transmit - (re)send the request of the current attempt and arm its timeout. */
+void proxy_cl_transmit(struct proxy *px, struct proxy_client *c);
+/** proxy_cl_lookup - get @c's MN-HA SA (a deregistration reuses its own), then send. */
+void proxy_cl_lookup(struct proxy *px, struct proxy_client *c);
+
+/** proxy_clients_map_changed - the subnet map gained entries: retry clients without a HA. */
+void proxy_clients_map_changed(struct proxy *px);
+
+/* proxy_aap.c */
+
+/**
+ * proxy_aap_start - start the AAP client when AAPs are configured (else nothing); while the
+ * AP's own address is unknown a timer retries.
+ * Return: 0, or -1 with @errmsg filled.
+ */
+int proxy_aap_start(struct proxy *px, char *errmsg, size_t errlen);
+/** proxy_aap_stop - stop the client (LEAVE) and remove the learned entries; safe twice. */
+void proxy_aap_stop(struct proxy *px);
+/** proxy_aap_changed - the AAP client settings of @a and @b differ (restart needed). */
+bool proxy_aap_changed(const struct proxy_config *a, const struct proxy_config *b);
+/** proxy_aap_agent - discovery found (@lost false) or lost agent @a: maybe our own HA. */
+void proxy_aap_agent(struct proxy *px, const struct disc_agent *a, bool lost);
+/** proxy_aap_update_report - recompute the report (HA found/lost, static map changed). */
+void proxy_aap_update_report(struct proxy *px);
+/** proxy_aap_merge_learned - put the client's live entries into @m (static ones win). */
+void proxy_aap_merge_learned(struct proxy *px, struct submap *m);
 
 /* proxy_io.c */
 

@@ -44,6 +44,8 @@ enum snmp_notify {
 	SNMP_NOTIFY_REG_FAILURE = 0,  /* PMIP-MIB pmipRegistrationFailure */
 	SNMP_NOTIFY_AUTH_FAILURE,     /* PMIP-MIB pmipAuthenticationFailure */
 	SNMP_NOTIFY_MIP_AUTH_FAILURE, /* RFC 2006 mipAuthFailure */
+	SNMP_NOTIFY_HA_UNREACHABLE,   /* PMIP-MIB pmipHaUnreachable */
+	SNMP_NOTIFY_AAP_FAILOVER,     /* PMIP-MIB pmipAapFailover */
 	SNMP_NOTIFY_MAX,
 };
 

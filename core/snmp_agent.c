@@ -199,7 +199,7 @@ snmp_agent_start(void)
 	}
 	snmp_agent.running = true;
 	snmp_agent.used = true;
-	if (snmp_pmip_register() < 0 || snmp_mip2006_register() < 0) {
+	if (snmp_pmip_register() < 0 || snmp_proxy_register() < 0 || snmp_mip2006_register() < 0) {
 		snmp_agent.running = false;
 		snmp_shutdown("pmipd");
 		return -1;

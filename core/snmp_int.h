@@ -134,6 +134,8 @@ struct pmip_engine *snmp_engine(void);
 
 /* snmp_tables.c: register the PMIP-MIB objects. Return 0 or -1. */
 int snmp_pmip_register(void);
+/* snmp_proxy.c: register the proxy and AAP tables of PMIP-MIB. Return 0 or -1. */
+int snmp_proxy_register(void);
 /* snmp_mip2006.c: register the RFC 2006 subset. Return 0 or -1. */
 int snmp_mip2006_register(void);
 

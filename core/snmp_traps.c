@@ -5,6 +5,8 @@
  *   PMIP_EVENT_REG_FAILURE  -> pmipRegistrationFailure   { pmipNotifications 1 }
  *   PMIP_EVENT_AUTH_FAILURE -> pmipAuthenticationFailure { pmipNotifications 2 }
  *                              and mipAuthFailure (RFC 2006, mipMIB.2.0.1)
+ *   PMIP_EVENT_HA_UNREACHABLE -> pmipHaUnreachable       { pmipNotifications 3 }
+ *   PMIP_EVENT_AAP_FAILOVER -> pmipAapFailover           { pmipNotifications 4 }
  *
  * Each notification can be switched off in /pmip/snmp/notifications. Every
  * notification that is switched on takes one token from a single bucket of
@@ -18,12 +20,15 @@
 #include "event.h"
 #include "ev.h"
 #include "log.h"
+#include "mip_codes.h"
 #include "snmp_int.h"
 
 /* OIDs of the notifications and of the objects they carry. */
 static const oid snmp_trap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 }; /* snmpTrapOID.0 */
 static const oid pmip_reg_failure_oid[] = { SNMP_PMIP_MIB_OID, 0, 1 };
 static const oid pmip_auth_failure_oid[] = { SNMP_PMIP_MIB_OID, 0, 2 };
+static const oid pmip_ha_unreachable_oid[] = { SNMP_PMIP_MIB_OID, 0, 3 };
+static const oid pmip_aap_failover_oid[] = { SNMP_PMIP_MIB_OID, 0, 4 };
 static const oid mip_auth_failure_oid[] = { SNMP_MIP_MIB_OID, 2, 0, 1 };
 
 /* pmipNotify objects, { pmipObjects 6 n 0 } */
@@ -37,6 +42,11 @@ enum {
 	PMIP_N_SPI = 9,
 	PMIP_N_REASON = 10,
 	PMIP_N_NAI = 11,
+	PMIP_N_PREFIX = 12,
+	PMIP_N_PREFIX_LEN = 13,
+	PMIP_N_TEXT = 14,
+	PMIP_N_FA = 15,
+	PMIP_N_PREV_PEER = 16,
 };
 
 #define OIDLEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -106,10 +116,12 @@ snmp_traps_send(netsnmp_variable_list *vars)
 	snmp_free_varbind(vars);
 }
 
-/* PMIP-MIB pmipNotifyRole: homeAgent(1) foreignAgent(2) proxy(3). */
+/* PMIP-MIB pmipNotifyRole: homeAgent(1) foreignAgent(2) proxy(3) aap(4). */
 static long
 snmp_role_num(const char *role)
 {
+	if (role != NULL && strcmp(role, "aap") == 0)
+		return 4;
 	if (role != NULL && strcmp(role, "home-agent") == 0)
 		return 1;
 	if (role != NULL && strcmp(role, "foreign-agent") == 0)
@@ -124,6 +136,9 @@ snmp_traps_reg_failure(const struct pmip_event *ev)
 	long role = snmp_role_num(ev->role);
 	u_long code = ev->code;
 	const char *nai = ev->nai != NULL ? ev->nai : "";
+	const char *text = ev->text != NULL ? ev->text : mip_code_name(ev->code);
+	/* The proxy names its foreign agent apart from the care-of address. */
+	struct in_addr fa = role == 3 ? ev->fa : ev->coa;
 
 	if (!snmp_traps_admit(SNMP_NOTIFY_REG_FAILURE, "pmipRegistrationFailure"))
 		return;
@@ -135,6 +150,42 @@ snmp_traps_reg_failure(const struct pmip_event *ev)
 	snmp_add_pmip(&vars, PMIP_N_COA, ASN_IPADDRESS, &ev->coa.s_addr, 4);
 	snmp_add_pmip(&vars, PMIP_N_CODE, ASN_UNSIGNED, &code, sizeof(code));
 	snmp_add_pmip(&vars, PMIP_N_NAI, ASN_OCTET_STR, nai, strnlen(nai, 255));
+	snmp_add_pmip(&vars, PMIP_N_FA, ASN_IPADDRESS, &fa.s_addr, 4);
+	snmp_add_pmip(&vars, PMIP_N_TEXT, ASN_OCTET_STR, text, strnlen(text, 255));
+	snmp_traps_send(vars);
+}
+
+static void
+snmp_traps_ha_unreachable(const struct pmip_event *ev)
+{
+	netsnmp_variable_list *vars = NULL;
+	long role = snmp_role_num(ev->role);
+	u_long len = ev->prefix_len;
+	const char *text = ev->text != NULL ? ev->text : "";
+
+	if (!snmp_traps_admit(SNMP_NOTIFY_HA_UNREACHABLE, "pmipHaUnreachable"))
+		return;
+	snmp_varlist_add_variable(&vars, snmp_trap_oid, OIDLEN(snmp_trap_oid), ASN_OBJECT_ID,
+	                          pmip_ha_unreachable_oid, sizeof(pmip_ha_unreachable_oid));
+	snmp_add_pmip(&vars, PMIP_N_ROLE, ASN_INTEGER, &role, sizeof(role));
+	snmp_add_pmip(&vars, PMIP_N_HA, ASN_IPADDRESS, &ev->ha.s_addr, 4);
+	snmp_add_pmip(&vars, PMIP_N_PREFIX, ASN_IPADDRESS, &ev->prefix.s_addr, 4);
+	snmp_add_pmip(&vars, PMIP_N_PREFIX_LEN, ASN_UNSIGNED, &len, sizeof(len));
+	snmp_add_pmip(&vars, PMIP_N_TEXT, ASN_OCTET_STR, text, strnlen(text, 255));
+	snmp_traps_send(vars);
+}
+
+static void
+snmp_traps_aap_failover(const struct pmip_event *ev)
+{
+	netsnmp_variable_list *vars = NULL;
+
+	if (!snmp_traps_admit(SNMP_NOTIFY_AAP_FAILOVER, "pmipAapFailover"))
+		return;
+	snmp_varlist_add_variable(&vars, snmp_trap_oid, OIDLEN(snmp_trap_oid), ASN_OBJECT_ID,
+	                          pmip_aap_failover_oid, sizeof(pmip_aap_failover_oid));
+	snmp_add_pmip(&vars, PMIP_N_PEER, ASN_IPADDRESS, &ev->peer.s_addr, 4);
+	snmp_add_pmip(&vars, PMIP_N_PREV_PEER, ASN_IPADDRESS, &ev->old_peer.s_addr, 4);
 	snmp_traps_send(vars);
 }
 
@@ -201,6 +252,10 @@ snmp_traps_event(enum pmip_event_type type, const struct pmip_event *ev, void *c
 		snmp_traps_reg_failure(ev);
 	else if (type == PMIP_EVENT_AUTH_FAILURE)
 		snmp_traps_auth_failure(ev);
+	else if (type == PMIP_EVENT_HA_UNREACHABLE)
+		snmp_traps_ha_unreachable(ev);
+	else if (type == PMIP_EVENT_AAP_FAILOVER)
+		snmp_traps_aap_failover(ev);
 }
 
 void
@@ -220,15 +275,15 @@ snmp_traps_start(const struct snmp_config *cfg)
 	snmp_traps.tokens_milli = (uint64_t)cfg->trap_burst * 1000;
 	snmp_traps.last_ms = ev_now_ms();
 	snmp_traps.running = true;
-	if (event_subscribe(PMIP_EVENT_REG_FAILURE, snmp_traps_event, NULL) < 0 ||
-	    event_subscribe(PMIP_EVENT_AUTH_FAILURE, snmp_traps_event, NULL) < 0)
-		log_errx(LOG_SS_SNMP, "out of memory: notifications are not sent");
+	for (int t = 0; t < PMIP_EVENT_MAX; t++)
+		if (event_subscribe((enum pmip_event_type)t, snmp_traps_event, NULL) < 0)
+			log_errx(LOG_SS_SNMP, "out of memory: notifications are not sent");
 }
 
 void
 snmp_traps_stop(void)
 {
-	event_unsubscribe(PMIP_EVENT_REG_FAILURE, snmp_traps_event, NULL);
-	event_unsubscribe(PMIP_EVENT_AUTH_FAILURE, snmp_traps_event, NULL);
+	for (int t = 0; t < PMIP_EVENT_MAX; t++)
+		event_unsubscribe((enum pmip_event_type)t, snmp_traps_event, NULL);
 	snmp_traps.running = false;
 }

@@ -130,7 +130,6 @@ class Demo:
             self.status_path = os.path.join(topo.workdir, "tcp.json")
             topo["client"].popen(["/usr/bin/python3", "-m", "lib.tcpprobe", "serve",
                                   R.CLIENT_ADDR, "5001"], cwd=str(PY_DIR))
-            time.sleep(0.3)  # Let the server bind before the talker connects (demo only).
             topo["cn"].popen(["/usr/bin/python3", "-m", "lib.tcpprobe", "talk", R.CLIENT_ADDR,
                               "5001", self.status_path, "0.1"], cwd=str(PY_DIR))
             self.tcp("opened at home", 0)

@@ -27,6 +27,13 @@
  * When a flight ends, every lookup that joined it is answered, each for its
  * own SPI, and the answer is cached. Never from inside lookup().
  *
+ * Only MN-HA lookups (entity SA_ENTITY_MOBILE_NODE) go to RADIUS: every
+ * attribute read describes an MN-HA SA, so a lookup for a foreign agent, a
+ * home agent or a visitor's MN-FA SA is answered KS_NOT_FOUND (deferred)
+ * without a request. Asking would both deny every relayed registration (the
+ * server rejects an FA's address) and hand out an MN-HA key as another kind
+ * of SA.
+ *
  * Results: an Access-Accept with an SA for the SPI asked (any SPI when 0)
  * gives KS_FOUND; an Accept without a usable SA gives KS_NOT_FOUND; an
  * Access-Reject (or Challenge) gives KS_REJECTED; no valid answer from any
@@ -438,8 +445,10 @@ ksr_lookup(void *inst, const struct ks_query *q, ks_done_fn done, void *arg, uin
 	r->done = done;
 	r->arg = arg;
 	ksr_key(&r->q, &key, user, sizeof(user));
-	ce = radius_cache_get(&k->cache, &key);
-	if (ce != NULL) {
+	if (q->entity != SA_ENTITY_MOBILE_NODE) {
+		/* Agent and MN-FA SAs are not in RADIUS: never ask about them. */
+		rc = ksr_defer(k, r, KS_NOT_FOUND, NULL);
+	} else if ((ce = radius_cache_get(&k->cache, &key)) != NULL) {
 		struct mip_sa *sa;
 		enum ks_result res = ksr_answer_result(ce->val, q->spi, &sa);
 

@@ -280,7 +280,8 @@ def test_daemon_start_log_reload_stop(stub, tmp_path):
         d.start()
         d.wait_log(r"^started one$", timeout=10)
         args = json.loads(d.wait_log(r"^argv (.*)$").group(1))
-        assert args == ["-d", "-c", d.conf_path, "-P", str(tmp_path)]
+        assert args == ["-d", "-c", d.conf_path, "-P", str(tmp_path), "-s", d.ctl_path]
+        assert os.path.dirname(d.ctl_path) == d.dir  # Its own control socket, not the default.
         assert stat.S_IMODE(os.stat(d.conf_path).st_mode) == 0o600
         inside = t["a"].run(["readlink", "/proc/self/ns/net"]).stdout.strip()
         assert d.log_contains(r"^netns (.*)$").group(1) == inside

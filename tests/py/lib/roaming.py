@@ -164,3 +164,106 @@ def roam(topo, to):
         if "reply from" in line and "[" in line:
             return line.split("[", 1)[1].split("]", 1)[0].lower()
     return None
+
+
+# ------------------------------------------------------------------ RADIUS-keyed variant
+#
+# The same scenario with the client's SA held only by a RADIUS server: the HA
+# and both APs ask it (key-store order local, then radius) and none of the
+# four configs has a security association for the client.
+
+def radius_key_store(address, secret, password, port=1812, timeout_ms=1000, retries=2,
+                     **extra):
+    """A /pmip:pmip/key-store subtree: the local store first, then one RADIUS server."""
+    radius = {"server": [{"name": "aaa", "address": address, "port": port, "secret": secret,
+                          "timeout-ms": timeout_ms, "retries": retries}],
+              "user-password": password}
+    radius.update(extra)
+    return {"order": ["local", "radius"], "radius": radius}
+
+
+def _radius_keyed(cfg, key_store):
+    """cfg without any local SA, asking key_store instead (a new dict)."""
+    cfg = copy.deepcopy(cfg)
+    body = cfg["pmip:pmip"]
+    body.pop("security-association", None)
+    body["key-store"] = copy.deepcopy(key_store)
+    return cfg
+
+
+def radius_daemons(key_store, log_level="info", ap_extra=None, lifetime=None):
+    """daemons() with the client's SA on RADIUS only: HA and APs use key_store, no local SA."""
+    out = daemons(log_level, ap_extra, lifetime)
+    for name in ("ha", "hap", "fap"):
+        out[name]["config"] = _radius_keyed(out[name]["config"], key_store)
+    return out
+
+
+# ------------------------------------------------------------------ with an AAP (issue #5)
+#
+# The same topology with an authoritative access point: a second pmipd on hr in the AAP
+# role, on hr's CN-side address (both APs reach it through their gateways). The APs have
+# no subnet-map entry for the client's home subnet (the foreign AP has none at all): the
+# home AP learns its home agent by agent discovery (the HA's advertisements with the H
+# flag and the prefix length) or, when the HA does not advertise, from a static entry for
+# its own subnet, reports it to the AAP, and the foreign AP receives it from the AAP.
+
+AAP_ADDR = "203.0.113.1"
+AAP_KEY_HEX = "6161702d67726f75702d6b65792d666f722d74657374732d6f6e6c792d313233"  # 32 bytes
+
+
+def ha_advertises():
+    """True when yang/pmip.yang lets the home agent advertise (home-network/advertise)."""
+    import pathlib
+    yang = pathlib.Path(__file__).resolve().parents[3] / "yang" / "pmip.yang"
+    text = yang.read_text()
+    start = text.find("list home-network")
+    return start >= 0 and "leaf advertise " in text[start:text.find("leaf max-lifetime", start)]
+
+
+def ha_config_advertising(log_level="info"):
+    """ha_config() with agent advertisements (H flag, prefix length) on the home LAN."""
+    cfg = ha_config(log_level)
+    net = cfg["pmip:pmip"]["home-agent"]["home-network"][0]
+    net.update({"advertise": True, "advertisement-interval": 1, "advertisement-lifetime": 5})
+    return cfg
+
+
+def aap_config(log_level="info"):
+    """The AAP on hr."""
+    return {"pmip:pmip": {
+        "global": {"log-level": log_level, "debug": ["aap"]},
+        "aap": {"address": AAP_ADDR, "group-key": AAP_KEY_HEX, "compare-interval": 5},
+    }}
+
+
+def aap_ap_config(log_level="info", lifetime=None, static_map=(), hello_ms=500):
+    """ap_config() with the AAP and only the static subnet-map entries in static_map."""
+    cfg = ap_config(log_level, lifetime)
+    proxy = cfg["pmip:pmip"]["proxy"]
+    if static_map:
+        proxy["subnet-map"] = [dict(e) for e in static_map]
+    else:
+        del proxy["subnet-map"]
+    proxy["aap"] = [AAP_ADDR]
+    proxy["aap-client"] = {"group-key": AAP_KEY_HEX, "hello-interval-ms": hello_ms}
+    return cfg
+
+
+def aap_daemons(log_level="info", lifetime=None, advertise=None):
+    """Daemon specs: HA (advertising when advertise, default ha_advertises()), FA, the AAP on
+    hr, and the two APs with the AAP. Without advertisements the home AP gets one static
+    entry, its own subnet; the foreign AP never has one."""
+    if advertise is None:
+        advertise = ha_advertises()
+    own = () if advertise else ({"prefix": HOME_PREFIX, "home-agent": HA_ADDR},)
+    return {
+        "ha": {"node": "hr", "ready": r"home agent started",
+               "config": ha_config_advertising(log_level) if advertise else ha_config(log_level)},
+        "fa": {"node": "fr", "config": fa_config(log_level), "ready": r"foreign agent started"},
+        "aap": {"node": "hr", "config": aap_config(log_level), "ready": r"running with"},
+        "hap": {"node": "hap", "config": aap_ap_config(log_level, lifetime, own),
+                "ready": r"proxy .*started"},
+        "fap": {"node": "fap", "config": aap_ap_config(log_level, lifetime),
+                "ready": r"proxy .*started"},
+    }

@@ -11,7 +11,7 @@ Client (run in the correspondent's namespace):
 
     /usr/bin/python3 -m lib.tcpprobe talk ADDR PORT STATUSFILE [INTERVAL]
 
-connects once, then sends "n\\n" for n = 1, 2, ... every INTERVAL seconds
+connects once (retrying only until the server listens), then sends "n\\n" for n = 1, 2, ... every INTERVAL seconds
 (default 0.1) and reads each echo back. After every echo it rewrites
 STATUSFILE atomically with JSON {"sent": n, "echoed": n, "local": "ip:port",
 "errors": [...]}. It never reconnects: when the connection breaks it records the
@@ -58,7 +58,15 @@ def serve(addr, port):
 
 def talk(addr, port, status_path, interval=0.1):
     """Connect to addr:port once and keep a numbered echo exchange going; see the module doc."""
-    s = socket.create_connection((addr, port), timeout=60)
+    deadline = time.monotonic() + 15
+    while True:  # The server may still be starting: retry the connect, never the session.
+        try:
+            s = socket.create_connection((addr, port), timeout=10)
+            break
+        except (ConnectionRefusedError, socket.timeout):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
     s.settimeout(60)  # Longer than any handoff gap the tests allow.
     local = "%s:%d" % s.getsockname()
     status = {"sent": 0, "echoed": 0, "local": local, "errors": []}
