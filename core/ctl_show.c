@@ -567,7 +567,8 @@ static int
 ctl_show_keystore(const struct ctl_env *env, struct ctl_json *j)
 {
 	const struct ks_chain *c = env->engine->ks_chain;
-	size_t n = c != NULL ? ks_chain_count(c) : 0;
+	size_t n = c != NULL ? ks_chain_count(c) : 0, nrows;
+	const struct pmip_counter_desc *rows = ks_status_table(&nrows);
 
 	ctl_json_arr(j, "key-stores");
 	for (size_t i = 0; i < n; i++) {
@@ -579,12 +580,8 @@ ctl_show_keystore(const struct ctl_env *env, struct ctl_json *j)
 		ctl_json_obj(j, NULL);
 		ctl_json_u64(j, "position", i + 1);
 		ctl_json_str(j, "name", name);
-		ctl_json_u64(j, "lookups", st.lookups);
-		ctl_json_u64(j, "found", st.found);
-		ctl_json_u64(j, "not-found", st.not_found);
-		ctl_json_u64(j, "rejected", st.rejected);
-		ctl_json_u64(j, "errors", st.errors);
-		ctl_json_u64(j, "cache-entries", st.cache_entries);
+		for (size_t k = 0; k < nrows; k++)
+			ctl_json_u64(j, rows[k].name, pmip_counter_value(&st, &rows[k]));
 		ctl_json_end(j);
 	}
 	ctl_json_end(j);

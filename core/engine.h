@@ -114,6 +114,16 @@ struct proxy_subnet {
 };
 
 /**
+ * struct proxy_client_nai - /pmip/proxy/client-nai: the NAI the proxy gives a client.
+ * @mac: the client's link-layer address (the list key).
+ * @nai: NUL-terminated NAI (RFC 2794), 1..SA_NAI_MAX bytes.
+ */
+struct proxy_client_nai {
+	uint8_t mac[6];
+	char nai[SA_NAI_MAX + 1];
+};
+
+/**
  * struct proxy_config - /pmip/proxy; requested_lifetime 0 = the FA's maximum.
  * @dnode: the /pmip:pmip/proxy node this struct was parsed from, borrowed: valid only
  *	during the role's start() and reconfigure() calls, where it is handed to the
@@ -133,6 +143,8 @@ struct proxy_config {
 	bool tunnel_reverse;
 	struct proxy_subnet *map;
 	size_t n_map;
+	struct proxy_client_nai *nai; /* clients registered with an NAI extension */
+	size_t n_nai;
 	struct in_addr aap[PMIP_AAP_MAX];
 	size_t n_aap;
 	/* aap-client: the AP side of the AAP protocol (wiped when freed) */

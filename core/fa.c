@@ -5,7 +5,7 @@
  * DOC: the foreign agent is split by concern:
  *   fa.c          start, reconfigure and stop; the sockets; sending to mobile nodes (at
  *                 link level), to home agents and on the ICMP socket; input dispatch
- *   fa_adv.c      agent advertisements: periodic with jitter, solicited with a rate limit
+ *   fa_adv.c      agent advertisements: the FA's part of the shared sender (agent_adv.c)
  *   fa_relay.c    Registration Request checks, the pending list, relaying both ways
  *   fa_visitor.c  the visitor list, its expiry, delivery routes and reverse tunnels
  *

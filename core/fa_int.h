@@ -4,8 +4,8 @@
  *
  * Objects and their owners:
  *
- *   struct fa ----+-- ifs[]        FA interfaces: care-of address, advertisement timer and
- *                 |                sequence number, UDP socket of the care-of address
+ *   struct fa ----+-- ifs[]        FA interfaces: care-of address, advertisement part
+ *                 |                (agent_adv.h), UDP socket of the care-of address
  *                 +-- pending      struct fa_pending per request between its arrival and
  *                 |                the home agent's reply (or the timeout), hashed by the
  *                 |                low 32 bits of the Identification

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * ha_int.h - home agent internals shared by ha.c, ha_reg.c and ha_binding.c (not public).
+ * ha_int.h - home agent internals shared by ha.c, ha_adv.c, ha_reg.c and ha_binding.c (not public).
  *
  * Objects and their owners:
  *
  *   struct ha ----+-- nets[]        home networks with their sockets
+ *                 +-- adv[]         advertisement parts of advertising home networks
  *                 +-- mns           struct ha_mn per mobile node, by home address
  *                 |                 (addr_index.h: hash for lookups, ordered walks)
  *                 |     +-- binds   struct ha_bind per care-of address, sorted by address

@@ -525,6 +525,8 @@ ks_chain_status(const struct ks_chain *c, size_t i, struct ks_status *st)
 	return s->name;
 }
 
+PMIP_COUNTER_TABLE(ks_status_table, KS_STATUS_FIELDS, struct ks_status)
+
 const char *
 ks_result_name(enum ks_result r)
 {

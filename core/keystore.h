@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counters.h"
 #include "sa.h"
 
 struct ev_loop;
@@ -75,54 +76,53 @@ struct ks_env {
 	const struct sa_table *sa_table;
 };
 
+/*
+ * KS_STATUS_FIELDS(X) - the counters of struct ks_status, each as
+ * X(member, state name, description). The state name is the leaf name in the
+ * YANG key-store state and the member name in pmipctl's answer; readers walk
+ * ks_status_table() instead of naming fields. Stores without a cache or
+ * servers (keystore-local) leave every field after cache-entries zero.
+ */
+#define KS_STATUS_FIELDS(X)                                                                     \
+	X(lookups, "lookups", "lookups started")                                                \
+	X(found, "found", "lookups completed with an SA")                                       \
+	X(not_found, "not-found", "lookups completed without an SA")                            \
+	X(rejected, "rejected", "lookups refused by the store (Access-Reject)")                 \
+	X(errors, "errors", "lookups the store could not answer")                               \
+	X(cache_entries, "cache-entries", "SAs currently cached")                               \
+	X(cache_hits, "cache-hits", "lookups answered from the cache (positive or negative)")   \
+	X(cache_evictions, "cache-evictions", "cache entries dropped to respect the maximum")   \
+	X(coalesced, "coalesced", "lookups that joined a server request already in flight")     \
+	X(requests, "requests", "requests sent to servers (one per server tried)")              \
+	X(retransmissions, "retransmissions", "requests sent again to the same server")         \
+	X(timeouts, "timeouts", "request timer expiries")                                       \
+	X(failovers, "failovers", "requests moved to the next server")                          \
+	X(bad_authenticators, "bad-authenticators",                                             \
+	  "responses dropped for a wrong Response Authenticator or Message-Authenticator")      \
+	X(dropped_responses, "dropped-responses",                                               \
+	  "other responses dropped (malformed, no Message-Authenticator, unexpected, unknown)") \
+	X(probes, "probes", "liveness probes (Status-Server) sent to dead servers")             \
+	X(probe_answers, "probe-answers", "valid answers to those probes")                      \
+	X(servers, "servers", "servers configured")                                             \
+	X(servers_dead, "servers-dead", "servers currently considered dead")
+
 /**
  * struct ks_status - operational status of one key-store instance.
- * @lookups: lookups started.
- * @found, @not_found, @rejected, @errors: completions by result.
- * @cache_entries: SAs currently cached (0 for stores without a cache).
- *
- * The fields below are filled by stores that cache answers or ask servers
- * (keystore-radius); every other store leaves them zero.
- * @cache_hits: lookups answered from the cache (positive or negative).
- * @cache_evictions: cache entries dropped to respect the configured maximum.
- * @coalesced: lookups that joined a server request already in flight for
- *	the same peer instead of sending their own.
- * @requests: requests sent to servers (first transmissions, one per server tried).
- * @retransmissions: requests sent again to the same server.
- * @timeouts: request timer expiries.
- * @failovers: requests moved to the next server.
- * @bad_authenticators: responses dropped for a wrong Response Authenticator or
- *	Message-Authenticator.
- * @dropped_responses: other responses dropped (malformed, missing
- *	Message-Authenticator, unexpected code, no matching request).
- * @probes: liveness probes sent to dead servers (RADIUS Status-Server).
- * @probe_answers: valid answers to those probes (each revives a server).
- * @servers: servers configured.
- * @servers_dead: servers currently considered dead.
+ * @KS_STATUS_FIELDS: one uint64_t per entry of KS_STATUS_FIELDS.
  * @servers_dead_mask: bit i set when server i (configured order, i < 64) is dead.
  */
 struct ks_status {
-	uint64_t lookups;
-	uint64_t found;
-	uint64_t not_found;
-	uint64_t rejected;
-	uint64_t errors;
-	uint64_t cache_entries;
-	uint64_t cache_hits;
-	uint64_t cache_evictions;
-	uint64_t coalesced;
-	uint64_t requests;
-	uint64_t retransmissions;
-	uint64_t timeouts;
-	uint64_t failovers;
-	uint64_t bad_authenticators;
-	uint64_t dropped_responses;
-	uint64_t probes;
-	uint64_t probe_answers;
-	uint64_t servers;
-	uint64_t servers_dead;
+	KS_STATUS_FIELDS(PMIP_COUNTER_MEMBER)
 	uint64_t servers_dead_mask;
 };
+
+/**
+ * ks_status_table - descriptor table of the counters of struct ks_status.
+ * @n: set to the number of rows.
+ *
+ * Return: the rows, in KS_STATUS_FIELDS order (servers_dead_mask is not a row).
+ */
+const struct pmip_counter_desc *ks_status_table(size_t *n);
 
 /**
  * struct ks_ops - operations of a key-store plugin.

@@ -201,6 +201,7 @@ nb_pmip_proxy_free(void *p)
 	if (c != NULL) {
 		free(c->discovery);
 		free(c->map);
+		free(c->nai);
 		explicit_bzero(c, sizeof(*c)); /* the AAP group key */
 	}
 	free(c);
@@ -217,7 +218,8 @@ nb_pmip_proxy_parse(const struct lyd_node *d)
 		return NULL;
 	x->discovery = nb_pmip_array(nb_pmip_count(d, "discovery") + 2, sizeof(*x->discovery));
 	x->map = nb_pmip_array(nb_pmip_count(d, "subnet-map"), sizeof(*x->map));
-	if (x->discovery == NULL || x->map == NULL) {
+	x->nai = nb_pmip_array(nb_pmip_count(d, "client-nai"), sizeof(*x->nai));
+	if (x->discovery == NULL || x->map == NULL || x->nai == NULL) {
 		nb_pmip_proxy_free(x);
 		return NULL;
 	}
@@ -231,6 +233,16 @@ nb_pmip_proxy_parse(const struct lyd_node *d)
 			nb_pmip_prefix(nb_pmip_str(c, "prefix", ""), &x->map[x->n_map].prefix);
 			nb_pmip_ipv4(c, "home-agent", &x->map[x->n_map].ha);
 			x->n_map++;
+		} else if (strcmp(LYD_NAME(c), "client-nai") == 0) {
+			struct proxy_client_nai *n = &x->nai[x->n_nai];
+			uint8_t *m = n->mac;
+
+			/* yang:mac-address: the pattern guarantees six hex pairs */
+			if (sscanf(nb_pmip_str(c, "mac", ""), "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &m[0],
+			           &m[1], &m[2], &m[3], &m[4], &m[5]) == 6) {
+				snprintf(n->nai, sizeof(n->nai), "%s", nb_pmip_str(c, "nai", ""));
+				x->n_nai++;
+			}
 		} else if (strcmp(LYD_NAME(c), "aap") == 0 && x->n_aap < PMIP_AAP_MAX) {
 			inet_pton(AF_INET, lyd_get_value(c), &x->aap[x->n_aap++]);
 		}

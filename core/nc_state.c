@@ -414,6 +414,8 @@ nc_daemon_state(const struct pmip_engine *e, struct lyd_node *pmip)
 {
 	struct lyd_node *st, *n;
 	struct ks_status ks;
+	size_t nrows;
+	const struct pmip_counter_desc *rows = ks_status_table(&nrows);
 	const char *name;
 	char pos[8];
 
@@ -424,26 +426,11 @@ nc_daemon_state(const struct pmip_engine *e, struct lyd_node *pmip)
 	     e->ks_chain != NULL && (name = ks_chain_status(e->ks_chain, i, &ks)) != NULL; i++) {
 		snprintf(pos, sizeof(pos), "%zu", i + 1);
 		if (lyd_new_list(st, NULL, "key-store", 0, &n, name) != LY_SUCCESS ||
-		    nc_term(n, "position", pos) < 0 || nc_term_u64(n, "lookups", ks.lookups) < 0 ||
-		    nc_term_u64(n, "found", ks.found) < 0 ||
-		    nc_term_u64(n, "not-found", ks.not_found) < 0 ||
-		    nc_term_u64(n, "rejected", ks.rejected) < 0 ||
-		    nc_term_u64(n, "errors", ks.errors) < 0 ||
-		    nc_term_u64(n, "cache-entries", ks.cache_entries) < 0 ||
-		    nc_term_u64(n, "cache-hits", ks.cache_hits) < 0 ||
-		    nc_term_u64(n, "cache-evictions", ks.cache_evictions) < 0 ||
-		    nc_term_u64(n, "coalesced", ks.coalesced) < 0 ||
-		    nc_term_u64(n, "requests", ks.requests) < 0 ||
-		    nc_term_u64(n, "retransmissions", ks.retransmissions) < 0 ||
-		    nc_term_u64(n, "timeouts", ks.timeouts) < 0 ||
-		    nc_term_u64(n, "failovers", ks.failovers) < 0 ||
-		    nc_term_u64(n, "bad-authenticators", ks.bad_authenticators) < 0 ||
-		    nc_term_u64(n, "dropped-responses", ks.dropped_responses) < 0 ||
-		    nc_term_u64(n, "probes", ks.probes) < 0 ||
-		    nc_term_u64(n, "probe-answers", ks.probe_answers) < 0 ||
-		    nc_term_u64(n, "servers", ks.servers) < 0 ||
-		    nc_term_u64(n, "servers-dead", ks.servers_dead) < 0)
+		    nc_term(n, "position", pos) < 0)
 			return -1;
+		for (size_t k = 0; k < nrows; k++)
+			if (nc_term_u64(n, rows[k].name, pmip_counter_value(&ks, &rows[k])) < 0)
+				return -1;
 	}
 	return 0;
 }

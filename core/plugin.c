@@ -162,7 +162,9 @@ plugin_load(const char *dir, const char *name, enum pmip_plugin_class cls, char 
 	for (pp = &plugin_list; *pp != NULL; pp = &(*pp)->next)
 		;
 	*pp = p; /* keep load order for plugin_foreach() */
-	log_info(LOG_SS_PLUGIN, "loaded %s (%s) from %s", name, plugin_class_name(cls), dir);
+	/* Debug only: VALIDATE loads a plugin once to check it before PREPARE loads it
+	 * for use; "pmipctl show plugins" lists what is loaded. */
+	log_debug(LOG_SS_PLUGIN, "loaded %s (%s) from %s", name, plugin_class_name(cls), dir);
 	return p;
 refuse:
 	dlclose(dl);

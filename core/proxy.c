@@ -567,6 +567,31 @@ proxy_copy_names(struct proxy *px, const struct proxy_config *cfg)
 	return 0;
 }
 
+/* Copy the client-nai list; on failure the old one stays. */
+static int
+proxy_copy_nai(struct proxy *px, const struct proxy_config *cfg)
+{
+	struct proxy_client_nai *n = calloc(cfg->n_nai + 1, sizeof(*n));
+
+	if (n == NULL)
+		return -1;
+	if (cfg->n_nai > 0)
+		memcpy(n, cfg->nai, cfg->n_nai * sizeof(*n));
+	free(px->nai);
+	px->nai = n;
+	px->n_nai = cfg->n_nai;
+	return 0;
+}
+
+const char *
+proxy_nai_of(const struct proxy *px, const uint8_t *mac)
+{
+	for (size_t i = 0; i < px->n_nai; i++)
+		if (memcmp(px->nai[i].mac, mac, PROXY_MAC_LEN) == 0 && px->nai[i].nai[0] != '\0')
+			return px->nai[i].nai;
+	return NULL;
+}
+
 static void
 proxy_copy_cfg(struct proxy *px, const struct proxy_config *cfg)
 {
@@ -574,6 +599,8 @@ proxy_copy_cfg(struct proxy *px, const struct proxy_config *cfg)
 	px->cfg.dnode = NULL;
 	px->cfg.map = NULL;
 	px->cfg.discovery = NULL;
+	px->cfg.nai = NULL;
+	px->cfg.n_nai = 0;
 	if (px->cfg.retransmit_max > PROXY_MAX_SENDS - 1)
 		px->cfg.retransmit_max = PROXY_MAX_SENDS - 1;
 	if (px->cfg.retransmit_initial_ms == 0)
@@ -603,7 +630,8 @@ proxy_start_hooks(const struct role_env *env, const struct proxy_config *cfg,
 		px->use_hooks = true;
 	}
 	proxy_copy_cfg(px, cfg);
-	if (proxy_copy_names(px, cfg) < 0 || proxy_clients_init(px) < 0 ||
+	if (proxy_copy_names(px, cfg) < 0 || proxy_copy_nai(px, cfg) < 0 ||
+	    proxy_clients_init(px) < 0 ||
 	    addr_index_init(&px->agents) < 0 || (px->ha_replay = replay_table_new()) == NULL) {
 		snprintf(errmsg, errlen, "out of memory");
 		goto fail;
@@ -658,6 +686,10 @@ proxy_reconfigure(struct proxy *px, const struct proxy_config *cfg, char *errmsg
 	bool aap_restart = restart || proxy_aap_changed(&px->cfg, cfg);
 	char err[256];
 
+	if (proxy_copy_nai(px, cfg) < 0) { /* read at the next key-store lookup */
+		snprintf(errmsg, errlen, "out of memory");
+		return -1;
+	}
 	if (aap_restart)
 		proxy_aap_stop(px); /* its learned entries go with it */
 	if (proxy_apply_map(px, cfg, errmsg, errlen) < 0) {
@@ -732,6 +764,7 @@ proxy_stop(struct proxy *px)
 	replay_table_free(px->ha_replay);
 	submap_free(px->map);
 	free(px->disc_names);
+	free(px->nai);
 	explicit_bzero(&px->cfg, sizeof(px->cfg)); /* the AAP group key */
 	free(px);
 }

@@ -35,7 +35,9 @@
 #define PROXY_BACKOFF_MAX_MS  300000 /* denial / timeout backoff cap */
 #define PROXY_RETRY_AT_ONCE   2      /* immediate retries per attempt (133, 69, 75) */
 #define PROXY_PROBES          3      /* ARP probes before a client counts as gone */
-#define PROXY_TX_LEN          (PROXY_ETH_IP_UDP + MIP_RRQ_LEN + MIP_AUTH_EXT_LEN)
+#define PROXY_NAI_EXT_MAX     (2 + SA_NAI_MAX) /* MN-NAI extension (RFC 2794) */
+#define PROXY_MSG_LEN         (MIP_RRQ_LEN + PROXY_NAI_EXT_MAX + MIP_AUTH_EXT_LEN)
+#define PROXY_TX_LEN          (PROXY_ETH_IP_UDP + PROXY_MSG_LEN)
 #define PROXY_RX_LEN          2048
 #define PROXY_MAC_BUCKETS_MIN 256
 #define PROXY_IO_RETRY_MS     2000 /* client-interface not ready: try again */
@@ -68,7 +70,8 @@ struct proxy_client {
 	uint16_t fa_max_lifetime;
 	uint16_t fa_flags;
 
-	struct ks_handle *ksh; /* lookup in flight */
+	char nai[SA_NAI_MAX + 1]; /* NAI of the current SA's lookup (client-nai), or empty */
+	struct ks_handle *ksh;    /* lookup in flight */
 	bool relookup;         /* lookup cancelled by a key-store switch, to restart */
 	struct mip_sa *sa;     /* MN-HA association (a reference) */
 
@@ -121,6 +124,8 @@ struct proxy {
 	bool use_hooks;
 	struct submap *map;
 	struct replay_table *ha_replay;
+	struct proxy_client_nai *nai; /* copy of cfg's client-nai list (cfg.nai is NULL) */
+	size_t n_nai;
 
 	struct addr_index clients;
 	struct proxy_client **mac_hash;
@@ -175,6 +180,8 @@ void proxy_timer_clear(struct proxy *px, struct proxy_client *c);
 struct proxy_agent *proxy_best_fa(struct proxy *px);
 /** proxy_agent_find - the agent with address @addr, or NULL. */
 struct proxy_agent *proxy_agent_find(const struct proxy *px, struct in_addr addr);
+/** proxy_nai_of - the NAI configured for the client with MAC @mac (client-nai), or NULL. */
+const char *proxy_nai_of(const struct proxy *px, const uint8_t *mac);
 /** proxy_solicit - ask every discovery back end that can to solicit agents now. */
 void proxy_solicit(struct proxy *px);
 /** proxy_send_fa - send frame @frame out of the bridge; counts errors. Return 0 or -errno. */

@@ -79,7 +79,7 @@ proxy_cl_transmit(struct proxy *px, struct proxy_client *c)
 	uint64_t id = mip_replay_ts_next_id(proxy_ntp_now(px), rp != NULL ? rp->offset_s : 0,
 	                                    c->has_last_id ? &c->last_id : NULL);
 	struct mip_rrq q = { .hoa = c->ix.addr, .ha = c->ha, .id = id };
-	uint8_t msg[MIP_RRQ_LEN + MIP_AUTH_EXT_LEN];
+	uint8_t msg[PROXY_MSG_LEN];
 	struct mip_builder b;
 	int rc;
 
@@ -100,6 +100,8 @@ proxy_cl_transmit(struct proxy *px, struct proxy_client *c)
 	}
 	mip_builder_init(&b, msg, sizeof(msg));
 	mip_build_rrq(&b, &q);
+	if (c->nai[0] != '\0') /* RFC 2794: before the MHAE, which covers it */
+		mip_build_nai(&b, c->nai, strlen(c->nai));
 	mip_build_auth(&b, MIP_EXT_MHAE, c->sa->spi, c->sa->key);
 	if (mip_builder_error(&b) != 0) {
 		proxy_cl_fail(px, c, PROXY_FAIL_SEND, 0, "request could not be built");
@@ -193,13 +195,19 @@ void
 proxy_cl_lookup(struct proxy *px, struct proxy_client *c)
 {
 	struct ks_query q = { .entity = SA_ENTITY_MOBILE_NODE, .addr = c->ix.addr };
+	const char *nai;
 
-	if (c->dereg && c->sa != NULL) {
+	if (c->dereg && c->sa != NULL) { /* with the NAI its SA was found by */
 		cl_send_new(px, c);
 		return;
 	}
 	mip_sa_unref(c->sa);
 	c->sa = NULL;
+	/* A client-nai client: the request carries the NAI, and the SA is looked up by it
+	 * (sa_table_lookup prefers an NAI match over the home address). */
+	nai = proxy_nai_of(px, c->mac);
+	snprintf(c->nai, sizeof(c->nai), "%s", nai != NULL ? nai : "");
+	snprintf(q.nai, sizeof(q.nai), "%s", c->nai);
 	if (px->env.ks_chain == NULL) {
 		cl_ks_result(px, c, KS_NOT_FOUND, NULL);
 		return;

@@ -90,7 +90,7 @@ def advs_from(cap, src):
 
 
 def test_ha_advertisement_heard_by_discovery():
-    """The HA advertises H, its address, max-lifetime and extension 19; discovery reports it as an HA."""
+    """The HA advertises H, its address, max-lifetime and extension 19: discovery sees an HA."""
     with Topology(spec(), prefix=PREFIX) as t:
         cap = t["ap"].capture("br0", duration=60, bpf="icmp[0] == 9")
         t.start_daemon("ha", {"node": "agent", "config": config(ha=ha_part()),
