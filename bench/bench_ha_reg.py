@@ -33,7 +33,7 @@ import benchlib  # noqa: E402
 
 def _profiler(kind, pid, out):
     if kind == "strace":
-        return subprocess.Popen(["strace", "-c", "-f", "-o", out, "-p", str(pid)],
+        return subprocess.Popen(["strace", "-c", "-w", "-f", "-o", out, "-p", str(pid)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if kind == "perf":
         return subprocess.Popen(["perf", "record", "-g", "-o", out, "-p", str(pid)],
@@ -84,9 +84,6 @@ def run(sizes, window, profile, out, log_level):
             result["steps"].append(step)
             done = size
             print(json.dumps(step), flush=True)
-        st = site.daemon.ctl("show", "home-agent")
-        if isinstance(st, dict):
-            result["daemon-bindings"] = st.get("bindings", st.get("binding-count"))
     prof_text = result.pop("profile", None)
     print(json.dumps(result, indent=2))
     if prof_text:

@@ -238,8 +238,8 @@ nb_pmip_proxy_parse(const struct lyd_node *d)
 			uint8_t *m = n->mac;
 
 			/* yang:mac-address: the pattern guarantees six hex pairs */
-			if (sscanf(nb_pmip_str(c, "mac", ""), "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &m[0],
-			           &m[1], &m[2], &m[3], &m[4], &m[5]) == 6) {
+			if (sscanf(nb_pmip_str(c, "mac", ""), "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
+			           &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) == 6) {
 				snprintf(n->nai, sizeof(n->nai), "%s", nb_pmip_str(c, "nai", ""));
 				x->n_nai++;
 			}

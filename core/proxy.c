@@ -631,8 +631,8 @@ proxy_start_hooks(const struct role_env *env, const struct proxy_config *cfg,
 	}
 	proxy_copy_cfg(px, cfg);
 	if (proxy_copy_names(px, cfg) < 0 || proxy_copy_nai(px, cfg) < 0 ||
-	    proxy_clients_init(px) < 0 ||
-	    addr_index_init(&px->agents) < 0 || (px->ha_replay = replay_table_new()) == NULL) {
+	    proxy_clients_init(px) < 0 || addr_index_init(&px->agents) < 0 ||
+	    (px->ha_replay = replay_table_new()) == NULL) {
 		snprintf(errmsg, errlen, "out of memory");
 		goto fail;
 	}

@@ -31,10 +31,10 @@
 #include "proxy.h"
 #include "proxy_frame.h"
 
-#define PROXY_MAX_SENDS       11     /* 1 + retransmit-max (at most 10) */
-#define PROXY_BACKOFF_MAX_MS  300000 /* denial / timeout backoff cap */
-#define PROXY_RETRY_AT_ONCE   2      /* immediate retries per attempt (133, 69, 75) */
-#define PROXY_PROBES          3      /* ARP probes before a client counts as gone */
+#define PROXY_MAX_SENDS       11               /* 1 + retransmit-max (at most 10) */
+#define PROXY_BACKOFF_MAX_MS  300000           /* denial / timeout backoff cap */
+#define PROXY_RETRY_AT_ONCE   2                /* immediate retries per attempt (133, 69, 75) */
+#define PROXY_PROBES          3                /* ARP probes before a client counts as gone */
 #define PROXY_NAI_EXT_MAX     (2 + SA_NAI_MAX) /* MN-NAI extension (RFC 2794) */
 #define PROXY_MSG_LEN         (MIP_RRQ_LEN + PROXY_NAI_EXT_MAX + MIP_AUTH_EXT_LEN)
 #define PROXY_TX_LEN          (PROXY_ETH_IP_UDP + PROXY_MSG_LEN)
@@ -72,8 +72,8 @@ struct proxy_client {
 
 	char nai[SA_NAI_MAX + 1]; /* NAI of the current SA's lookup (client-nai), or empty */
 	struct ks_handle *ksh;    /* lookup in flight */
-	bool relookup;         /* lookup cancelled by a key-store switch, to restart */
-	struct mip_sa *sa;     /* MN-HA association (a reference) */
+	bool relookup;            /* lookup cancelled by a key-store switch, to restart */
+	struct mip_sa *sa;        /* MN-HA association (a reference) */
 
 	/* the request of the current attempt */
 	bool dereg;  /* lifetime 0 */
