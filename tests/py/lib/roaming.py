@@ -267,3 +267,27 @@ def aap_daemons(log_level="info", lifetime=None, advertise=None):
         "fap": {"node": "fap", "config": aap_ap_config(log_level, lifetime),
                 "ready": r"proxy .*started"},
     }
+
+
+# ------------------------------------------------------------------ NAI-keyed variant (issue #4 item 3)
+#
+# The same scenario with the client's SA configured for an NAI only (no host or range): the
+# APs list the client's MAC under /pmip/proxy/client-nai, so their requests carry the MN-NAI
+# extension (RFC 2794) and every party finds the SA by that NAI.
+
+CLIENT_NAI = "client100@home.example"
+
+
+def _client_sa_nai():
+    return {"name": "client-by-nai", "nai": CLIENT_NAI, "spi": CLIENT_SPI,
+            "key-hex": CLIENT_KEY_HEX, "algorithm": "hmac-md5"}
+
+
+def nai_daemons(log_level="info", lifetime=None, list_client=True):
+    """daemons() with an NAI-only SA on the HA and both APs; the APs map CLIENT_MAC to
+    CLIENT_NAI (client-nai) unless list_client is False."""
+    extra = {"client-nai": [{"mac": CLIENT_MAC, "nai": CLIENT_NAI}]} if list_client else None
+    out = daemons(log_level, extra, lifetime)
+    for name in ("ha", "hap", "fap"):
+        out[name]["config"]["pmip:pmip"]["security-association"] = [_client_sa_nai()]
+    return out
