@@ -45,7 +45,7 @@ def _profile_report(kind, out):
     if kind == "strace":
         return pathlib.Path(out).read_text()
     r = subprocess.run(["perf", "report", "-i", out, "--stdio", "--no-children",
-                        "--percent-limit", "2"], capture_output=True, text=True, timeout=300)
+                        "--percent-limit", "2", "-G"], capture_output=True, text=True, timeout=300)
     return r.stdout
 
 

@@ -103,13 +103,17 @@ class HaSite:
     """pmipd as home agent in node "nc" (plus "mn" and "cn"), no NETCONF. Context manager.
 
     extra_config: more pmip container entries (merged over ha_config(n)).
+    prepare: called with the built topology before the daemon starts (to start fixtures
+    such as an SNMP master); a dict it returns is merged into the configuration too.
     """
 
-    def __init__(self, n, ns_prefix, extra_config=None, log_level="notice", args=()):
+    def __init__(self, n, ns_prefix, extra_config=None, log_level="notice", args=(),
+                 prepare=None):
         self.n, self.ns_prefix = n, ns_prefix
         self.config = ha_config(n, log_level)
         self.config.update(extra_config or {})
         self.args = list(args)
+        self.prepare = prepare
         self.topo = self.daemon = None
 
     def __enter__(self):
@@ -119,6 +123,8 @@ class HaSite:
         with patched_build():
             self.topo = Topology(spec, prefix=self.ns_prefix).build()
         try:
+            if self.prepare is not None:
+                self.config.update(self.prepare(self.topo) or {})
             self.daemon = self.topo.start_daemon("pmipd", {
                 "node": "nc", "config": {"pmip:pmip": self.config}, "args": self.args,
                 "ready": r"home agent started", "timeout": 20})

@@ -627,20 +627,16 @@ aap_input(struct aap *a, const uint8_t *buf, size_t len, const struct role_rx *r
 }
 
 static void
+aap_input_cb(void *arg, const uint8_t *buf, size_t len, const struct role_rx *rx)
+{
+	aap_input(arg, buf, len, rx);
+}
+
+static void
 aap_readable(int fd, unsigned what, void *arg)
 {
-	struct aap *a = arg;
-	uint8_t buf[AAP_DGRAM_MAX + 1];
-	struct role_rx rx;
-
 	(void)what;
-	for (int i = 0; i < 64; i++) {
-		ssize_t n = role_udp_recv(fd, buf, sizeof(buf), &rx);
-
-		if (n < 0)
-			break;
-		aap_input(a, buf, (size_t)n > sizeof(buf) ? sizeof(buf) : (size_t)n, &rx);
-	}
+	aap_recv_drain(fd, aap_input_cb, arg);
 }
 
 static void

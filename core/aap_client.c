@@ -260,20 +260,27 @@ aap_client_map(struct aap_client *c, const struct aap_msg *m, size_t idx)
 	aap_client_ack(c);
 }
 
+static void
+aap_client_drop(struct aap_client *c, const struct role_rx *rx, int err)
+{
+	char b[INET_ADDRSTRLEN];
+
+	c->cnt.rx_dropped++;
+	log_rl(&c->rl, LOG_SS_AAP, LOG_NOTICE, "aap client: dropped datagram from %s: %s",
+	       inet_ntop(AF_INET, &rx->src.sin_addr, b, sizeof(b)),
+	       aap_err_name((enum aap_err) - err));
+}
+
 void
 aap_client_input(struct aap_client *c, const uint8_t *buf, size_t len, const struct role_rx *rx)
 {
 	struct aap_msg m;
 	size_t idx;
 	int err;
-	char b[INET_ADDRSTRLEN];
 
 	err = aap_msg_decode(buf, len, c->key, &m);
 	if (err < 0) {
-		c->cnt.rx_dropped++;
-		log_rl(&c->rl, LOG_SS_AAP, LOG_NOTICE, "aap client: dropped datagram from %s: %s",
-		       inet_ntop(AF_INET, &rx->src.sin_addr, b, sizeof(b)),
-		       aap_err_name((enum aap_err) - err));
+		aap_client_drop(c, rx, err);
 		return;
 	}
 	for (idx = 0; idx < c->cfg.n_aap; idx++)
@@ -284,10 +291,7 @@ aap_client_input(struct aap_client *c, const uint8_t *buf, size_t len, const str
 		return;
 	}
 	if ((err = aap_replay_check(&c->replay[idx], m.h.seq, aap_wall_us())) < 0) {
-		c->cnt.rx_dropped++;
-		log_rl(&c->rl, LOG_SS_AAP, LOG_NOTICE, "aap client: dropped datagram from %s: %s",
-		       inet_ntop(AF_INET, &rx->src.sin_addr, b, sizeof(b)),
-		       aap_err_name((enum aap_err) - err));
+		aap_client_drop(c, rx, err);
 		return;
 	}
 	c->cnt.rx_ok++;
@@ -310,20 +314,16 @@ aap_client_input(struct aap_client *c, const uint8_t *buf, size_t len, const str
 }
 
 static void
+aap_client_input_cb(void *arg, const uint8_t *buf, size_t len, const struct role_rx *rx)
+{
+	aap_client_input(arg, buf, len, rx);
+}
+
+static void
 aap_client_readable(int fd, unsigned what, void *arg)
 {
-	struct aap_client *c = arg;
-	uint8_t buf[AAP_DGRAM_MAX + 1];
-	struct role_rx rx;
-
 	(void)what;
-	for (int i = 0; i < 64; i++) {
-		ssize_t n = role_udp_recv(fd, buf, sizeof(buf), &rx);
-
-		if (n < 0)
-			break;
-		aap_client_input(c, buf, (size_t)n > sizeof(buf) ? sizeof(buf) : (size_t)n, &rx);
-	}
+	aap_recv_drain(fd, aap_client_input_cb, arg);
 }
 
 /* --- lifecycle --- */

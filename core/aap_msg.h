@@ -8,9 +8,11 @@
  *
  *   header (16 bytes) | body (body-length bytes) | HMAC-SHA256 (32 bytes)
  *
- * and the MAC, under the group key, covers header and body. The functions here are pure
- * (no sockets, no clock: the replay check takes the time as an argument), decode all or
- * nothing, and return typed errors (enum aap_err) for every defect.
+ * and the MAC, under the group key, covers header and body. The codec functions here are
+ * pure (no sockets, no clock: the replay check takes the time as an argument), decode all
+ * or nothing, and return typed errors (enum aap_err) for every defect. The two helpers at
+ * the end, aap_wall_us() and aap_recv_drain(), are the clock and the receive loop both
+ * AAP ends share.
  */
 #ifndef PMIP_AAP_MSG_H
 #define PMIP_AAP_MSG_H
@@ -31,6 +33,7 @@
 #define AAP_MAP_HDR_LEN   12
 #define AAP_MAP_MAX       ((AAP_BODY_MAX - AAP_MAP_HDR_LEN) / AAP_ENTRY_LEN) /* 47 */
 #define AAP_ENTRIES_MAX   (AAP_BODY_MAX / AAP_ENTRY_LEN)                     /* 48 */
+#define AAP_DRAIN_MAX     64 /* datagrams read per readable event */
 #define AAP_KEY_MIN       16
 #define AAP_KEY_MAX       64
 #define AAP_HELLO_LEN     32
@@ -285,5 +288,27 @@ uint64_t aap_seq_next(uint64_t last, uint64_t now_us);
 
 /** aap_wall_us - wall clock (CLOCK_REALTIME) in microseconds since the Unix epoch. */
 uint64_t aap_wall_us(void);
+
+struct role_rx;
+
+/**
+ * typedef aap_input_fn - hand one received datagram to an AAP end.
+ * @arg: the end (struct aap or struct aap_client).
+ * @buf: the datagram, at most AAP_DGRAM_MAX + 1 bytes (longer ones are cut there, so the
+ *	decoder still sees them as oversized).
+ * @len: its length.
+ * @rx: its addressing.
+ */
+typedef void (*aap_input_fn)(void *arg, const uint8_t *buf, size_t len, const struct role_rx *rx);
+
+/**
+ * aap_recv_drain - read the datagrams waiting on the UDP socket @fd, at most
+ * AAP_DRAIN_MAX per call (so one busy socket cannot starve the loop), and pass each to
+ * @input(@arg, ...). The receive loop the AAP and the AAP client share; not pure.
+ * @fd: non-blocking UDP socket.
+ * @input: the end's input function.
+ * @arg: its first argument.
+ */
+void aap_recv_drain(int fd, aap_input_fn input, void *arg);
 
 #endif /* PMIP_AAP_MSG_H */

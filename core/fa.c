@@ -522,28 +522,6 @@ fa_ifs_new(struct fa *fa, const struct fa_config *cfg, char *errmsg, size_t errl
 
 /* --- tunnel back end --- */
 
-/*
- * Does the back end take minimal encapsulation? struct tun_ops has no capability bits, so
- * ask tunnel_add() for a minimal tunnel without endpoints: the contract answers -EOPNOTSUPP
- * for an encapsulation the back end cannot do, and the endpoint check (-EINVAL) creates
- * nothing. A tunnel created anyway is deleted at once.
- */
-static bool
-fa_tunnel_probe_minimal(const struct tun_ops *ops, void *inst)
-{
-	struct tun_params p = { .encap = TUN_ENCAP_MINIMAL };
-	char err[128];
-	uint32_t id = 0;
-	int rc;
-
-	if (ops->tunnel_add == NULL)
-		return false;
-	rc = ops->tunnel_add(inst, &p, &id, err, sizeof(err));
-	if (rc == 0 && ops->tunnel_del != NULL)
-		ops->tunnel_del(inst, id);
-	return rc != -EOPNOTSUPP;
-}
-
 /* Load and create tunnel back end @backend ("" = FA_TUNNEL_BACKEND). */
 static int
 fa_backend_load(struct fa *fa, const char *backend, struct pmip_plugin **pl,
@@ -588,7 +566,7 @@ fa_tunnel_open(struct fa *fa, const struct fa_config *cfg, char *errmsg, size_t 
 		fa->tun_ops = NULL;
 		return -1;
 	}
-	fa->tun_minimal = cfg->minimal_encap && fa_tunnel_probe_minimal(fa->tun_ops, fa->tun);
+	fa->tun_caps = tun_caps(fa->tun_ops, fa->tun);
 	return 0;
 }
 
@@ -702,7 +680,7 @@ fa_reconfigure(struct fa *fa, const struct fa_config *cfg, char *errmsg, size_t 
 	fa->n_ifs = cfg->n_ifs;
 	fa->cfg = *cfg;
 	fa->cfg.ifs = NULL;
-	fa->tun_minimal = cfg->minimal_encap && fa_tunnel_probe_minimal(fa->tun_ops, fa->tun);
+	fa->tun_caps = tun_caps(fa->tun_ops, fa->tun);
 	fa_visitors_prune(fa);
 	fa_adv_refresh(fa);
 	log_info(LOG_SS_FA, "foreign agent reconfigured: %zu interface(s)%s", fa->n_ifs,

@@ -31,12 +31,11 @@ fa_adv_flags(const struct fa *fa)
 		f |= MIP_ADV_F_R;
 	if (fa->cfg.busy)
 		f |= MIP_ADV_F_B;
-	if (fa->cfg.gre)
+	if (fa->cfg.gre && (fa->tun_caps & TUN_CAP_GRE))
 		f |= MIP_ADV_F_G;
-	if (fa->cfg.minimal_encap && fa->tun_minimal)
+	if (fa->cfg.minimal_encap && (fa->tun_caps & TUN_CAP_MINIMAL))
 		f |= MIP_ADV_F_M;
-	if (fa->cfg.reverse_tunnel != FA_RT_NONE && fa->tun_ops != NULL &&
-	    fa->tun_ops->reverse_add != NULL)
+	if (fa->cfg.reverse_tunnel != FA_RT_NONE && (fa->tun_caps & TUN_CAP_REVERSE))
 		f |= MIP_ADV_F_T;
 	if (fa->cfg.revocation)
 		f |= MIP_ADV_F_X;

@@ -120,7 +120,7 @@ struct fa {
 	struct pmip_plugin *tun_plugin;
 	const struct tun_ops *tun_ops;
 	void *tun;
-	bool tun_minimal; /* the back end accepts minimal encapsulation (probed at load) */
+	uint32_t tun_caps; /* tun_caps() of the back end (enum tun_cap), read at load */
 	struct fa_counters cnt;
 	struct log_ratelimit rl;
 

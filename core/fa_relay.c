@@ -226,11 +226,14 @@ fa_check(struct fa *fa, const struct fa_pending *p, const struct mip_msg *m)
 		return MIP_CODE_FA_LIFETIME_TOO_LONG;
 	if (mip_msg_find(m, MIP_EXT_ENCAP_DELIVERY, 0) >= 0)
 		return t ? MIP_CODE_FA_DELIVERY_STYLE : MIP_CODE_FA_BAD_REQUEST;
-	if (!dereg && (((p->flags & MIP_RRQ_F_M) && !(fa->cfg.minimal_encap && fa->tun_minimal)) ||
-	               ((p->flags & MIP_RRQ_F_G) && !fa->cfg.gre)))
+	/* What the back end can do is read from its capability mask (tunnel.h). */
+	if (!dereg &&
+	    (((p->flags & MIP_RRQ_F_M) &&
+	      !(fa->cfg.minimal_encap && (fa->tun_caps & TUN_CAP_MINIMAL))) ||
+	     ((p->flags & MIP_RRQ_F_G) && !(fa->cfg.gre && (fa->tun_caps & TUN_CAP_GRE)))))
 		return MIP_CODE_FA_ENCAP_UNAVAIL;
 	if (!dereg && t &&
-	    (fa->cfg.reverse_tunnel == FA_RT_NONE || fa->tun_ops->reverse_add == NULL))
+	    (fa->cfg.reverse_tunnel == FA_RT_NONE || !(fa->tun_caps & TUN_CAP_REVERSE)))
 		return MIP_CODE_FA_RT_UNAVAIL;
 	if (!dereg && !t && fa->cfg.reverse_tunnel == FA_RT_MANDATORY)
 		return MIP_CODE_FA_RT_MANDATORY;

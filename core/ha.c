@@ -15,9 +15,14 @@
  *
  * Forwarding of one mobile node: each binding holds a reference on the tunnel from the
  * HA's address on the node's home network to its care-of address, with the encapsulation
- * it registered (IP-in-IP, or GRE with the G bit). The back end keys routes by
- * destination, so the node's host route points into one tunnel: that of its most recent
- * registration; when that binding goes, the route moves to another remaining binding.
+ * it registered (IP-in-IP, or GRE with the G bit; an encapsulation missing from the back
+ * end's capability mask is refused with code 139 before any tunnel is made). With
+ * simultaneous bindings (RFC 5944 section 3.6.1.2) every arriving datagram is tunnelled
+ * to each care-of address: when the back end has TUN_CAP_MULTI_ROUTE, each binding holds
+ * its own member route (TUN_ROUTE_F_MEMBER) for the home address and removing a binding
+ * removes only its member. A back end without it keys routes by destination only, so the
+ * host route points into one tunnel, that of the most recent registration, and moves to
+ * another remaining binding when that one goes.
  * The first binding of a node installs proxy ARP for the home address on the home
  * network's interface and announces it with gratuitous ARPs; the last one removes the
  * proxy ARP entry.
@@ -172,6 +177,13 @@ ha_route_init(struct tun_route *r, const struct ha_bind *b)
 	r->tunnel = b->tun != NULL ? b->tun->id : 0;
 }
 
+/* Each binding routes into its own tunnel (member routes), rather than one per node. */
+static bool
+ha_multi_route(const struct ha *ha)
+{
+	return (tun_caps(ha->tun_ops, ha->tun) & TUN_CAP_MULTI_ROUTE) != 0;
+}
+
 static void
 ha_parp_init(struct tun_arp_proxy *pa, const struct ha *ha, const struct ha_mn *mn)
 {
@@ -190,6 +202,7 @@ ha_route_move(struct ha *ha, struct ha_bind *old, struct ha_bind *b)
 
 	if (old != NULL) {
 		ha_route_init(&r, old);
+		r.flags = ha_multi_route(ha) ? TUN_ROUTE_F_MEMBER : 0;
 		if (ha->tun_ops->route_del(ha->tun, &r) < 0)
 			ha->cnt.tunnel_errors++;
 		old->routed = false;
@@ -197,6 +210,7 @@ ha_route_move(struct ha *ha, struct ha_bind *old, struct ha_bind *b)
 	if (b == NULL)
 		return 0;
 	ha_route_init(&r, b);
+	r.flags = ha_multi_route(ha) ? TUN_ROUTE_F_MEMBER : 0;
 	err = ha->tun_ops->route_add(ha->tun, &r, msg, sizeof(msg));
 	if (err < 0) {
 		ha->cnt.tunnel_errors++;
@@ -222,12 +236,15 @@ int
 ha_fwd_bind(struct ha *ha, struct ha_bind *b)
 {
 	struct ha_mn *mn = b->mn;
-	struct ha_bind *old = ha_routed(mn);
+	struct ha_bind *old = ha_multi_route(ha) ? NULL : ha_routed(mn);
 	struct tun_arp_proxy pa;
 	uint8_t encap = (b->flags & MIP_RRQ_F_G) ? TUN_ENCAP_GRE : TUN_ENCAP_IPIP;
 	char msg[128] = "";
 	int err;
 
+	/* Decided from the capability mask, never by trying: the caller answers 139. */
+	if ((tun_caps(ha->tun_ops, ha->tun) & tun_cap_of_encap((enum tun_encap)encap)) == 0)
+		return -EOPNOTSUPP;
 	b->tun = ha_tun_get(ha, ha->nets[mn->net].addr, b->coa, encap, &err);
 	if (b->tun == NULL)
 		return err;
@@ -267,8 +284,11 @@ ha_binding_remove(struct ha *ha, struct ha_bind *b)
 	struct ha_bind *o;
 
 	if (b->routed) {
-		for (o = mn->binds; o != NULL && (o == b || o->tun == NULL); o = o->next)
-			;
+		/* Member routes: the other bindings keep theirs. Else hand the route over. */
+		o = NULL;
+		if (!ha_multi_route(ha))
+			for (o = mn->binds; o != NULL && (o == b || o->tun == NULL); o = o->next)
+				;
 		ha_route_move(ha, b, o);
 	}
 	ha_tun_put(ha, b->tun);

@@ -72,7 +72,7 @@ struct ha_bind {
 	struct expiry_entry exp; /* pending unless the lifetime is infinite */
 	uint16_t lifetime;
 	uint8_t flags;
-	bool routed; /* the node's host route points into this binding's tunnel */
+	bool routed; /* a (member) host route of the node points into this binding's tunnel */
 };
 
 /** struct ha_mn - a mobile node with at least one binding. */
@@ -177,8 +177,10 @@ void ha_binding_info_fill(const struct ha *ha, const struct ha_bind *b,
 /* ha.c */
 
 /**
- * ha_fwd_bind - set up forwarding for @b (tunnel, host route; proxy ARP and a gratuitous
- * ARP when @b is the first binding of its node). Return 0 or a negative errno (counted).
+ * ha_fwd_bind - set up forwarding for @b (tunnel, host route or, with TUN_CAP_MULTI_ROUTE,
+ * its own member route; proxy ARP and a gratuitous ARP when @b is the first binding of its
+ * node). Return 0 or a negative errno (counted; -EOPNOTSUPP without counting when the back
+ * end's capability mask lacks the encapsulation).
  */
 int ha_fwd_bind(struct ha *ha, struct ha_bind *b);
 /** ha_binding_remove - remove the forwarding state of @b, then destroy it. */

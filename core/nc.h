@@ -14,11 +14,14 @@
  *     rpc callback --- nc_loop_call() ---> nc_rpc_*(): get, edit-config, ...
  *        waits     <--- reply ------------     nb_commit(), role accessors
  *
- * Files: nc_server.c (threads, SSH, users, the loop hand-off), nc_rpc.c (the
- * operations and the datastore locks), nc_edit.c (edit-config merge engine
- * and filters), nc_state.c (config false data from the role accessors),
- * nc_notif.c (subscriptions and notifications), nb_pmip_netconf.c (the
- * /pmip/netconf config callbacks). docs/netconf.md describes the behaviour.
+ * Files: nc_server.c (threads, SSH and TLS endpoints, the loop hand-off),
+ * nc_auth.c (users: SSH and TLS authentication callbacks), nc_stats.c
+ * (RFC 6022 session statistics), nc_rpc.c (the operations and the datastore
+ * locks), nc_datastore.c (the startup file, <config> parsing), nc_edit.c
+ * (edit-config merge engine and filters), nc_state.c (config false data from
+ * the role accessors), nc_notif.c (subscriptions and notifications),
+ * nb_pmip_netconf.c (the /pmip/netconf config callbacks). docs/netconf.md
+ * describes the behaviour.
  *
  * The first part of this header is what the rest of the daemon calls; the
  * part after "internal" is shared by the nc_*.c files only.
@@ -205,6 +208,23 @@ bool nc_server_enabled(void);
 struct pmip_engine *nc_server_engine(void);
 
 /**
+ * nc_server_cfg_lock - lock the server and return the applied settings
+ * (NULL while no endpoint is configured). Hold it briefly: copy what is
+ * needed, then nc_server_cfg_unlock(). Any thread.
+ */
+const struct nc_settings *nc_server_cfg_lock(void);
+
+/** nc_server_cfg_unlock - release nc_server_cfg_lock(). */
+void nc_server_cfg_unlock(void);
+
+/**
+ * nc_auth_init - install the SSH (host key, password, public key) and TLS
+ * (server certificate, trusted list, cert-to-name check) callbacks in
+ * libnetconf2 (nc_auth.c). Called once, when the runtime starts.
+ */
+void nc_auth_init(void);
+
+/**
  * nc_user_rw - may @user change things? Reads the current user table.
  * @user: login name.
  */
@@ -221,6 +241,52 @@ bool nc_user_rw(const char *user);
  * server stops, or the loop did not answer in time).
  */
 int nc_loop_call(void *(*fn)(void *arg), void *arg, void (*result_free)(void *), void **result);
+
+/**
+ * nc_ds_startup_path - the startup file set with nc_set_startup_path(), or NULL.
+ */
+const char *nc_ds_startup_path(void);
+
+/**
+ * nc_ds_startup_load - parse the startup file into a new tree (loop thread).
+ * @e: the engine (its YANG context).
+ * @tree: receives the tree.
+ * @err: receives the reason (operation-failed when there is no startup file).
+ * Return: 0, or -1.
+ */
+int nc_ds_startup_load(struct pmip_engine *e, struct lyd_node **tree, struct nb_error *err);
+
+/**
+ * nc_ds_startup_write - replace the startup file by @text atomically
+ * (temporary file, fsync, rename, fsync of the directory; mode 0600).
+ * @text: the new content.
+ * @err: receives the reason (app-tag operation-failed).
+ * Return: 0, or -1 with the file unchanged.
+ */
+int nc_ds_startup_write(const char *text, struct nb_error *err);
+
+/**
+ * nc_ds_config_tree - the content of a <config> anydata node as a new data
+ * tree of the schema; unknown elements, rejected values and state data are
+ * refused with a precise error.
+ * @e: the engine.
+ * @config: the <config> node; NULL gives "missing <config>".
+ * @tree: receives the tree (NULL for an empty <config>).
+ * @err: receives the error.
+ * Return: 0, or -1.
+ */
+int nc_ds_config_tree(struct pmip_engine *e, const struct lyd_node *config, struct lyd_node **tree,
+                      struct nb_error *err);
+
+/**
+ * nc_ds_validate - validate configuration @tree (adds defaults); NULL
+ * becomes the empty configuration.
+ * @e: the engine.
+ * @tree: the tree (changed in place).
+ * @err: receives libyang's error.
+ * Return: 0, or -1.
+ */
+int nc_ds_validate(struct pmip_engine *e, struct lyd_node **tree, struct nb_error *err);
 
 /**
  * nc_rpc_dispatch - libnetconf2's global RPC callback (NETCONF thread).
@@ -307,6 +373,31 @@ int nc_state_build(struct pmip_engine *e, struct lyd_node **out);
  * Return: 0, or -1.
  */
 int nc_state_monitoring(struct pmip_engine *e, struct lyd_node **out);
+
+/** nc_stats_start - record the server start time (netconf-start-time). */
+void nc_stats_start(void);
+
+/** nc_stats_session_add - count a new session @s and list it. */
+void nc_stats_session_add(const struct nc_session *s);
+
+/**
+ * nc_stats_session_del - forget ended session @s; it counts as dropped unless
+ * it ended by close-session or kill-session. Before @s is freed.
+ */
+void nc_stats_session_del(const struct nc_session *s);
+
+/**
+ * nc_stats_poll - count what one nc_ps_poll() result says.
+ * @r: the NC_PSPOLL_* result bits.
+ * @s: the session it concerns, or NULL.
+ */
+void nc_stats_poll(int r, const struct nc_session *s);
+
+/** nc_stats_bad_hello - count a session refused at the hello (in-bad-hellos). */
+void nc_stats_bad_hello(void);
+
+/** nc_stats_fini - forget every listed session (shutdown). */
+void nc_stats_fini(void);
 
 /**
  * nc_server_monitoring - add /netconf-state/sessions (every live session)

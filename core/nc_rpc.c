@@ -6,9 +6,9 @@
  * (read-only users may read, validate and subscribe) and hands the RPC to
  * the loop thread, where every handler below runs. Datastores: running is
  * the engine's running tree, changed only through nb_commit(); startup is the
- * configuration file given with -c, written only by copy-config (temporary
- * file, fsync, rename, fsync of the directory) and delete-config. There is no
- * candidate.
+ * configuration file given with -c, written only by copy-config and
+ * delete-config (nc_datastore.c reads and writes it, and parses <config>
+ * content). There is no candidate.
  *
  * Locks (RFC 6241 section 7.5) are one session id per datastore, held on the
  * loop thread. While running is locked, edits from other sessions fail with
@@ -16,18 +16,13 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <libyang/libyang.h>
 #include <nc_server.h>
 
-#include "conf.h"
 #include "engine.h"
 #include "fa.h"
 #include "ha.h"
@@ -47,13 +42,6 @@ struct nc_req {
 
 static uint32_t nc_lock_running, nc_lock_startup;
 static struct log_ratelimit nc_denied_rl = LOG_RATELIMIT_INIT(10, 10);
-static const char *nc_startup_path;
-
-void
-nc_set_startup_path(const char *path)
-{
-	nc_startup_path = path;
-}
 
 uint32_t
 nc_running_lock_holder(void)
@@ -208,201 +196,6 @@ nc_wd_mode(const struct lyd_node *rpc)
 	return NC_WD_TRIM;
 }
 
-/* --- datastores --- */
-
-static int
-nc_load_startup(struct pmip_engine *e, struct lyd_node **tree, struct nb_error *err)
-{
-	if (nc_startup_path == NULL) {
-		memset(err, 0, sizeof(*err));
-		snprintf(err->msg, sizeof(err->msg), "no startup datastore");
-		snprintf(err->app_tag, sizeof(err->app_tag), "operation-failed");
-		return -1;
-	}
-	return conf_parse_file(e->ly_ctx, nc_startup_path, tree, err);
-}
-
-/* Write @text to the startup file atomically: temporary file, fsync, rename. */
-static int
-nc_write_startup(const char *text, struct nb_error *err)
-{
-	char tmp[4096], dir[4096];
-	size_t len = strlen(text), off = 0;
-	int fd, dfd;
-
-	memset(err, 0, sizeof(*err));
-	snprintf(err->app_tag, sizeof(err->app_tag), "operation-failed");
-	if (nc_startup_path == NULL) {
-		snprintf(err->msg, sizeof(err->msg), "no startup datastore");
-		return -1;
-	}
-	snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", nc_startup_path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		goto fail;
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail_fd;
-		off += (size_t)n;
-	}
-	if (fchmod(fd, 0600) < 0 || fsync(fd) < 0)
-		goto fail_fd;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail_fd;
-	}
-	if (rename(tmp, nc_startup_path) < 0) {
-		fd = -1;
-		goto fail_fd;
-	}
-	snprintf(dir, sizeof(dir), "%s", nc_startup_path);
-	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-fail_fd:
-	snprintf(err->msg, sizeof(err->msg), "cannot write the startup file: %s", strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return -1;
-fail:
-	snprintf(err->msg, sizeof(err->msg), "cannot write the startup file: %s", strerror(errno));
-	return -1;
-}
-
-/*
- * Why libyang left @n opaque: a value its leaf rejects (invalid-value, with
- * libyang's message; never echoing a secret), or an element the model lacks.
- */
-static void
-nc_opaq_error(struct pmip_engine *e, const struct lyd_node *n, struct nb_error *err)
-{
-	const struct lyd_node_opaq *o = (const struct lyd_node_opaq *)n;
-	const struct lysc_node *parent = n->parent != NULL ? n->parent->schema : NULL;
-	const struct lys_module *mod = NULL;
-	const struct lysc_node *sn = NULL;
-	char *p = lyd_path(n, LYD_PATH_STD, NULL, 0);
-
-	if (o->format == LY_VALUE_XML && o->name.module_ns != NULL)
-		mod = ly_ctx_get_module_implemented_ns(e->ly_ctx, o->name.module_ns);
-	if (mod != NULL && (parent != NULL || n->parent == NULL))
-		sn = lys_find_child(parent, mod, o->name.name, 0, LYD_NODE_TERM, 0);
-	memset(err, 0, sizeof(*err));
-	if (sn != NULL && o->value != NULL) {
-		ly_err_clean(e->ly_ctx, NULL);
-		if (lyd_value_validate(e->ly_ctx, sn, o->value, strlen(o->value), NULL, NULL,
-		                       NULL) != LY_SUCCESS)
-			conf_ly_error(e->ly_ctx, err);
-		if (err->msg[0] == '\0' || (conf_leaf_is_secret(sn->name) && o->value[0] != '\0' &&
-		                            strstr(err->msg, o->value) != NULL))
-			snprintf(err->msg, sizeof(err->msg), "invalid value of %s", sn->name);
-		snprintf(err->app_tag, sizeof(err->app_tag), "invalid-value");
-	} else {
-		snprintf(err->msg, sizeof(err->msg), "unknown element \"%s\"", o->name.name);
-		snprintf(err->app_tag, sizeof(err->app_tag), "unknown-element");
-	}
-	snprintf(err->path, sizeof(err->path), "%s", p != NULL ? p : "");
-	free(p);
-}
-
-/* The <config> content of @rpc as a data tree of the schema (a new tree). */
-static int
-nc_config_tree(struct pmip_engine *e, const struct lyd_node *rpc, struct lyd_node **tree,
-               struct nb_error *err)
-{
-	const struct lyd_node_any *any = (const struct lyd_node_any *)nc_child(rpc, "config");
-	const char *text = NULL;
-
-	*tree = NULL;
-	memset(err, 0, sizeof(*err));
-	if (any == NULL) {
-		snprintf(err->msg, sizeof(err->msg), "missing <config>");
-		snprintf(err->app_tag, sizeof(err->app_tag), "missing-element");
-		return -1;
-	}
-	switch (any->value_type) {
-	case LYD_ANYDATA_DATATREE:
-		if (any->value.tree == NULL)
-			return 0;
-		if (lyd_dup_siblings(any->value.tree, NULL, LYD_DUP_RECURSIVE, tree) != LY_SUCCESS)
-			goto invalid;
-		break;
-	case LYD_ANYDATA_STRING:
-	case LYD_ANYDATA_XML:
-		text = any->value.str;
-		if (text == NULL || text[0] == '\0')
-			return 0;
-		if (lyd_parse_data_mem(e->ly_ctx, text, LYD_XML,
-		                       LYD_PARSE_ONLY | LYD_PARSE_OPAQ | LYD_PARSE_NO_STATE, 0,
-		                       tree) != LY_SUCCESS)
-			goto invalid;
-		break;
-	default:
-		snprintf(err->msg, sizeof(err->msg), "unsupported <config> encoding");
-		snprintf(err->app_tag, sizeof(err->app_tag), "operation-not-supported");
-		return -1;
-	}
-	/* Anything libyang could not match to the schema is unknown. */
-	for (const struct lyd_node *top = *tree; top != NULL; top = top->next) {
-		const struct lyd_node *n;
-
-		LYD_TREE_DFS_BEGIN (top, n) {
-			if (n->schema == NULL) {
-				nc_opaq_error(e, n, err);
-				lyd_free_all(*tree);
-				*tree = NULL;
-				return -1;
-			}
-			if (n->schema->flags & LYS_CONFIG_R) {
-				char *p = lyd_path(n, LYD_PATH_STD, NULL, 0);
-
-				snprintf(err->msg, sizeof(err->msg), "\"%s\" is state data",
-				         n->schema->name);
-				snprintf(err->path, sizeof(err->path), "%s", p != NULL ? p : "");
-				snprintf(err->app_tag, sizeof(err->app_tag), "invalid-value");
-				free(p);
-				lyd_free_all(*tree);
-				*tree = NULL;
-				return -1;
-			}
-			LYD_TREE_DFS_END(top, n);
-		}
-	}
-	return 0;
-invalid:
-	conf_ly_error(e->ly_ctx, err);
-	lyd_free_all(*tree);
-	*tree = NULL;
-	return -1;
-}
-
-/* Validate @tree (adds defaults); NULL becomes the empty configuration. */
-static int
-nc_validate_tree(struct pmip_engine *e, struct lyd_node **tree, struct nb_error *err)
-{
-	const struct lys_module *mod = ly_ctx_get_module_implemented(e->ly_ctx, "pmip");
-	LY_ERR r;
-
-	ly_err_clean(e->ly_ctx, NULL);
-	if (*tree == NULL)
-		r = lyd_validate_module(tree, mod, LYD_VALIDATE_NO_STATE, NULL);
-	else
-		r = lyd_validate_all(tree, e->ly_ctx, LYD_VALIDATE_NO_STATE | LYD_VALIDATE_PRESENT,
-		                     NULL);
-	if (r != LY_SUCCESS) {
-		conf_ly_error(e->ly_ctx, err);
-		return -1;
-	}
-	return 0;
-}
-
 /* --- operations (loop thread) --- */
 
 static struct nc_server_reply *
@@ -416,7 +209,7 @@ nc_op_get(struct pmip_engine *e, const struct nc_req *r, bool config_only)
 	if (src == NULL)
 		return nc_reply_err(NC_ERR_MISSING_ELEM, NULL, "source", "missing <source>");
 	if (strcmp(src, "startup") == 0) {
-		if (nc_load_startup(e, &tree, &err) < 0)
+		if (nc_ds_startup_load(e, &tree, &err) < 0)
 			return nc_reply_nb_err(&err);
 	} else if (strcmp(src, "running") != 0) {
 		return nc_reply_err(NC_ERR_OP_NOT_SUPPORTED, NULL, NULL,
@@ -478,7 +271,7 @@ nc_op_edit(struct pmip_engine *e, const struct nc_req *r)
 		return nc_reply_err(NC_ERR_OP_NOT_SUPPORTED, NULL, NULL,
 		                    "continue-on-error is not supported: an edit is applied as a "
 		                    "whole or not at all");
-	if (nc_config_tree(e, r->rpc, &edit, &err) < 0)
+	if (nc_ds_config_tree(e, nc_child(r->rpc, "config"), &edit, &err) < 0)
 		return nc_reply_nb_err(&err);
 	if (e->running != NULL &&
 	    lyd_dup_siblings(e->running, NULL, LYD_DUP_RECURSIVE, &cand) != LY_SUCCESS) {
@@ -486,7 +279,7 @@ nc_op_edit(struct pmip_engine *e, const struct nc_req *r)
 		return nc_reply_err(NC_ERR_RES_DENIED, NULL, NULL, "out of memory");
 	}
 	if (nc_edit_apply(&cand, edit, defop != NULL ? defop : "merge", &err) < 0 ||
-	    nc_validate_tree(e, &cand, &err) < 0) {
+	    nc_ds_validate(e, &cand, &err) < 0) {
 		lyd_free_all(edit);
 		lyd_free_all(cand);
 		return nc_reply_nb_err(&err);
@@ -527,20 +320,20 @@ nc_op_copy(struct pmip_engine *e, const struct nc_req *r)
 			text = NULL;
 		if (text == NULL)
 			return nc_reply_err(NC_ERR_RES_DENIED, NULL, NULL, "out of memory");
-		rc = nc_write_startup(text, &err);
+		rc = nc_ds_startup_write(text, &err);
 		explicit_bzero(text, strlen(text)); /* it holds keys */
 		free(text);
 		if (rc < 0)
 			return nc_reply_nb_err(&err);
 		log_info(LOG_SS_NETCONF, "NETCONF session %u (%s): running copied to startup %s",
-		         r->sid, r->user, nc_startup_path);
+		         r->sid, r->user, nc_ds_startup_path());
 		return nc_server_reply_ok();
 	}
 	if (src != NULL && dst != NULL && strcmp(src, "startup") == 0 &&
 	    strcmp(dst, "running") == 0) {
 		if ((rep = nc_locked_by_other(nc_lock_running, r->sid, "running")) != NULL)
 			return rep;
-		if (nc_load_startup(e, &tree, &err) < 0 || nb_commit(e, tree, &err) < 0)
+		if (nc_ds_startup_load(e, &tree, &err) < 0 || nb_commit(e, tree, &err) < 0)
 			return nc_reply_nb_err(&err);
 		return nc_server_reply_ok();
 	}
@@ -560,7 +353,7 @@ nc_op_delete(const struct nc_req *r)
 		                    "only the startup datastore can be deleted");
 	if ((rep = nc_locked_by_other(nc_lock_startup, r->sid, "startup")) != NULL)
 		return rep;
-	if (nc_write_startup("{\n}\n", &err) < 0)
+	if (nc_ds_startup_write("{\n}\n", &err) < 0)
 		return nc_reply_nb_err(&err);
 	log_info(LOG_SS_NETCONF, "NETCONF session %u (%s): startup emptied", r->sid, r->user);
 	return nc_server_reply_ok();
@@ -579,14 +372,14 @@ nc_op_validate(struct pmip_engine *e, const struct nc_req *r)
 	if (strcmp(src, "running") == 0)
 		return nc_server_reply_ok(); /* it passed a commit */
 	if (strcmp(src, "startup") == 0) {
-		if (nc_load_startup(e, &tree, &err) < 0)
+		if (nc_ds_startup_load(e, &tree, &err) < 0)
 			return nc_reply_nb_err(&err);
 	} else if (strcmp(src, "config") == 0) {
-		const struct lyd_node *srcn = nc_child(r->rpc, "source");
+		const struct lyd_node *cfg = nc_child(nc_child(r->rpc, "source"), "config");
 
-		if (nc_config_tree(e, srcn, &tree, &err) < 0)
+		if (nc_ds_config_tree(e, cfg, &tree, &err) < 0)
 			return nc_reply_nb_err(&err);
-		if (nc_validate_tree(e, &tree, &err) < 0) {
+		if (nc_ds_validate(e, &tree, &err) < 0) {
 			lyd_free_all(tree);
 			return nc_reply_nb_err(&err);
 		}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * nc_server.c - the NETCONF server runtime: libnetconf2, SSH, users, threads.
+ * nc_server.c - the NETCONF server runtime: libnetconf2, endpoints, threads.
  *
  * The runtime starts when /pmip/netconf first appears in a commit and lives
  * until nc_shutdown(): libnetconf2 keeps global state, so it is initialised
@@ -16,12 +16,12 @@
  * (shutdown, timeout), the loop side frees the call and its result when it
  * finally runs.
  *
- * Authentication uses pmipd's own users (/pmip/netconf/user): crypt(3)
- * password hashes and OpenSSH public keys, compared outside every lock. The
- * user table is swapped under srv.lock; the callbacks copy what they need.
+ * The applied settings (endpoints, user table) are swapped under srv.lock.
+ * The authentication callbacks (nc_auth.c) read them through
+ * nc_server_cfg_lock() and copy what they need; the RFC 6022 session
+ * statistics are counted in nc_stats.c.
  */
 #include <arpa/inet.h>
-#include <crypt.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -34,7 +34,6 @@
 
 #include <libyang/libyang.h>
 #include <nc_server.h>
-#include <openssl/crypto.h>
 
 #include "engine.h"
 #include "ev.h"
@@ -78,36 +77,6 @@ static struct {
 	struct nc_call *calls; /* calls not yet run by the loop */
 } srv = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
-/* ietf-netconf-monitoring counters of one session (RFC 6022 common-counters). */
-struct nc_counters {
-	uint32_t in_rpcs;
-	uint32_t in_bad_rpcs;
-	uint32_t out_rpc_errors;
-	uint32_t out_notifications;
-};
-
-/* One live session as /netconf-state/sessions shows it. */
-struct nc_sess_stat {
-	uint32_t id;
-	bool tls;
-	char user[NC_USER_MAX];
-	char host[64];
-	time_t login;
-	struct nc_counters c;
-	struct nc_sess_stat *next;
-};
-
-/* Under srv.lock. */
-static struct {
-	time_t start;
-	uint32_t in_bad_hellos;
-	uint32_t in_sessions;
-	uint32_t dropped_sessions;
-	struct nc_counters c;
-	struct nc_sess_stat *sessions;
-} stats;
-
-static struct log_ratelimit nc_auth_rl = LOG_RATELIMIT_INIT(10, 10);
 static struct log_ratelimit nc_lib_rl = LOG_RATELIMIT_INIT(10, 20);
 
 /* Features of ietf-netconf that pmipd implements; capabilities follow them. */
@@ -226,184 +195,6 @@ nc_loop_call(void *(*fn)(void *arg), void *arg, void (*result_free)(void *), voi
 	return rc;
 }
 
-/* --- users and authentication --- */
-
-static const struct nc_user *
-nc_user_find(const struct nc_settings *s, const char *name)
-{
-	if (s == NULL || name == NULL)
-		return NULL;
-	for (size_t i = 0; i < s->n_users; i++)
-		if (strcmp(s->users[i].name, name) == 0)
-			return &s->users[i];
-	return NULL;
-}
-
-bool
-nc_user_rw(const char *user)
-{
-	const struct nc_user *u;
-	bool rw;
-
-	pthread_mutex_lock(&srv.lock);
-	u = nc_user_find(srv.cfg, user);
-	rw = u != NULL && u->rw;
-	pthread_mutex_unlock(&srv.lock);
-	return rw;
-}
-
-static int
-nc_passwd_cb(const struct nc_session *session, const char *password, void *ud)
-{
-	const char *user = nc_session_get_username(session);
-	struct crypt_data *cd;
-	const struct nc_user *u;
-	char *hash = NULL;
-	const char *out;
-	int rc = 1;
-
-	(void)ud;
-	pthread_mutex_lock(&srv.lock);
-	u = nc_user_find(srv.cfg, user);
-	if (u != NULL && u->hash != NULL)
-		hash = strdup(u->hash);
-	pthread_mutex_unlock(&srv.lock);
-	cd = calloc(1, sizeof(*cd));
-	if (hash != NULL && cd != NULL && password != NULL) {
-		out = crypt_r(password, hash, cd);
-		if (out != NULL && out[0] != '*' && strlen(out) == strlen(hash) &&
-		    CRYPTO_memcmp(out, hash, strlen(hash)) == 0)
-			rc = 0;
-	}
-	if (cd != NULL)
-		OPENSSL_cleanse(cd, sizeof(*cd));
-	free(cd);
-	free(hash);
-	if (rc != 0)
-		log_rl(&nc_auth_rl, LOG_SS_NETCONF, LOG_WARNING,
-		       "NETCONF: password authentication of user '%.64s' from %s failed",
-		       user != NULL ? user : "", nc_session_get_host(session));
-	return rc;
-}
-
-/* Does OpenSSH key line @line hold @key? */
-static bool
-nc_key_matches(const char *line, ssh_key key)
-{
-	char type[64], b64[16384];
-	ssh_key k = NULL;
-	bool eq = false;
-
-	if (sscanf(line, "%63s %16383s", type, b64) != 2)
-		return false;
-	if (ssh_pki_import_pubkey_base64(b64, ssh_key_type_from_name(type), &k) != SSH_OK)
-		return false;
-	eq = ssh_key_cmp(k, key, SSH_KEY_CMP_PUBLIC) == 0;
-	ssh_key_free(k);
-	return eq;
-}
-
-static int
-nc_pubkey_cb(const struct nc_session *session, ssh_key key, void *ud)
-{
-	const char *user = nc_session_get_username(session);
-	const struct nc_user *u;
-	char **keys = NULL;
-	size_t n = 0;
-	int rc = 1;
-
-	(void)ud;
-	pthread_mutex_lock(&srv.lock);
-	u = nc_user_find(srv.cfg, user);
-	if (u != NULL && u->n_keys > 0 && (keys = calloc(u->n_keys, sizeof(*keys))) != NULL)
-		for (n = 0; n < u->n_keys; n++)
-			keys[n] = strdup(u->keys[n]);
-	pthread_mutex_unlock(&srv.lock);
-	for (size_t i = 0; i < n; i++) {
-		if (rc != 0 && keys[i] != NULL && nc_key_matches(keys[i], key))
-			rc = 0;
-		free(keys[i]);
-	}
-	free(keys);
-	if (rc != 0)
-		log_rl(&nc_auth_rl, LOG_SS_NETCONF, LOG_INFO,
-		       "NETCONF: public key of user '%.64s' from %s not accepted",
-		       user != NULL ? user : "", nc_session_get_host(session));
-	return rc;
-}
-
-static int
-nc_hostkey_cb(const char *name, void *ud, char **path, char **data, NC_SSH_KEY_TYPE *type)
-{
-	(void)name;
-	(void)ud;
-	(void)type;
-	*data = NULL;
-	pthread_mutex_lock(&srv.lock);
-	*path = srv.cfg != NULL && srv.cfg->host_key != NULL ? strdup(srv.cfg->host_key) : NULL;
-	pthread_mutex_unlock(&srv.lock);
-	return *path != NULL ? 0 : 1;
-}
-
-/* TLS: the server certificate and key, as paths (the key is never copied). */
-static int
-nc_tls_cert_cb(const char *name, void *ud, char **cert_path, char **cert_data, char **key_path,
-               char **key_data, NC_SSH_KEY_TYPE *key_type)
-{
-	(void)name;
-	(void)ud;
-	(void)key_type;
-	*cert_data = NULL;
-	*key_data = NULL;
-	*cert_path = NULL;
-	*key_path = NULL;
-	pthread_mutex_lock(&srv.lock);
-	if (srv.cfg != NULL && srv.cfg->tls_on) {
-		*cert_path = strdup(srv.cfg->tls_cert);
-		*key_path = strdup(srv.cfg->tls_key);
-	}
-	pthread_mutex_unlock(&srv.lock);
-	if (*cert_path != NULL && *key_path != NULL)
-		return 0;
-	free(*cert_path);
-	free(*key_path);
-	*cert_path = *key_path = NULL;
-	return 1;
-}
-
-/*
- * Mandatory in libnetconf2 2.0.24 even when only CA paths are used; pmipd's
- * trusted CAs come from the file set with _set_trusted_ca_paths().
- */
-static int
-nc_tls_list_cb(const char *name, void *ud, char ***paths, int *n_paths, char ***data, int *n_data)
-{
-	(void)name;
-	(void)ud;
-	*paths = NULL;
-	*data = NULL;
-	*n_paths = 0;
-	*n_data = 0;
-	return 0;
-}
-
-/* After cert-to-name: the name must be one of pmipd's users. */
-static int
-nc_tls_verify_cb(const struct nc_session *session)
-{
-	const char *user = nc_session_get_username(session);
-	bool known;
-
-	pthread_mutex_lock(&srv.lock);
-	known = nc_user_find(srv.cfg, user) != NULL;
-	pthread_mutex_unlock(&srv.lock);
-	if (!known)
-		log_rl(&nc_auth_rl, LOG_SS_NETCONF, LOG_WARNING,
-		       "NETCONF: TLS client from %s maps to '%.64s', which is not a user",
-		       nc_session_get_host(session), user != NULL ? user : "");
-	return known ? 1 : 0;
-}
-
 /* libnetconf2 and libyang messages: what peers trigger is rate-limited. */
 static void
 nc_print_cb(const struct nc_session *session, NC_VERB_LEVEL level, const char *msg)
@@ -428,166 +219,10 @@ nc_session_end_cb(void *arg)
 	nc_rpc_session_end((uint32_t)(uintptr_t)arg);
 }
 
-static struct nc_sess_stat *
-nc_stat_find(uint32_t sid)
-{
-	for (struct nc_sess_stat *t = stats.sessions; t != NULL; t = t->next)
-		if (t->id == sid)
-			return t;
-	return NULL;
-}
-
-static void
-nc_stat_add(const struct nc_session *s)
-{
-	struct nc_sess_stat *t = calloc(1, sizeof(*t));
-	const char *host = nc_session_get_host(s);
-
-	pthread_mutex_lock(&srv.lock);
-	stats.in_sessions++;
-	if (t != NULL) {
-		t->id = nc_session_get_id(s);
-		t->tls = nc_session_get_ti(s) == NC_TI_OPENSSL;
-		snprintf(t->user, sizeof(t->user), "%s", nc_session_get_username(s));
-		snprintf(t->host, sizeof(t->host), "%s", host != NULL ? host : "");
-		t->login = nc_session_get_start_time(s);
-		t->next = stats.sessions;
-		stats.sessions = t;
-	}
-	pthread_mutex_unlock(&srv.lock);
-}
-
-/* Under srv.lock. */
-static void
-nc_stat_del(uint32_t sid, NC_SESSION_TERM_REASON reason)
-{
-	if (reason != NC_SESSION_TERM_CLOSED && reason != NC_SESSION_TERM_KILLED)
-		stats.dropped_sessions++;
-	for (struct nc_sess_stat **pp = &stats.sessions; *pp != NULL; pp = &(*pp)->next) {
-		if ((*pp)->id == sid) {
-			struct nc_sess_stat *t = *pp;
-
-			*pp = t->next;
-			free(t);
-			return;
-		}
-	}
-}
-
-/* What one nc_ps_poll() result @r on session @s counts. */
-static void
-nc_stat_poll(int r, const struct nc_session *s)
-{
-	struct nc_sess_stat *t;
-	struct nc_counters d = { 0 };
-
-	if (r & NC_PSPOLL_BAD_RPC)
-		d.in_bad_rpcs = 1;
-	else if (r & NC_PSPOLL_RPC)
-		d.in_rpcs = 1;
-	if (r & NC_PSPOLL_REPLY_ERROR)
-		d.out_rpc_errors = 1;
-	if (d.in_rpcs + d.in_bad_rpcs + d.out_rpc_errors == 0)
-		return;
-	pthread_mutex_lock(&srv.lock);
-	stats.c.in_rpcs += d.in_rpcs;
-	stats.c.in_bad_rpcs += d.in_bad_rpcs;
-	stats.c.out_rpc_errors += d.out_rpc_errors;
-	if (s != NULL && (t = nc_stat_find(nc_session_get_id(s))) != NULL) {
-		t->c.in_rpcs += d.in_rpcs;
-		t->c.in_bad_rpcs += d.in_bad_rpcs;
-		t->c.out_rpc_errors += d.out_rpc_errors;
-	}
-	pthread_mutex_unlock(&srv.lock);
-}
-
-void
-nc_server_count_notification(uint32_t sid)
-{
-	struct nc_sess_stat *t;
-
-	pthread_mutex_lock(&srv.lock);
-	stats.c.out_notifications++;
-	if ((t = nc_stat_find(sid)) != NULL)
-		t->c.out_notifications++;
-	pthread_mutex_unlock(&srv.lock);
-}
-
-static int
-nc_mon_term(struct lyd_node *parent, const char *name, const char *value)
-{
-	return lyd_new_term(parent, NULL, name, value, 0, NULL) == LY_SUCCESS ? 0 : -1;
-}
-
-static int
-nc_mon_u32(struct lyd_node *parent, const char *name, uint32_t v)
-{
-	char buf[12];
-
-	snprintf(buf, sizeof(buf), "%u", v);
-	return nc_mon_term(parent, name, buf);
-}
-
-static int
-nc_mon_time(struct lyd_node *parent, const char *name, time_t t)
-{
-	struct tm tm;
-	char buf[32];
-
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return nc_mon_term(parent, name, buf);
-}
-
-static int
-nc_mon_counters(struct lyd_node *parent, const struct nc_counters *c)
-{
-	return nc_mon_u32(parent, "in-rpcs", c->in_rpcs) < 0 ||
-	                       nc_mon_u32(parent, "in-bad-rpcs", c->in_bad_rpcs) < 0 ||
-	                       nc_mon_u32(parent, "out-rpc-errors", c->out_rpc_errors) < 0 ||
-	                       nc_mon_u32(parent, "out-notifications", c->out_notifications) < 0
-	               ? -1
-	               : 0;
-}
-
-int
-nc_server_monitoring(struct lyd_node *state)
-{
-	struct lyd_node *sessions, *stat, *n;
-	char sid[12];
-	int rc = -1;
-
-	pthread_mutex_lock(&srv.lock);
-	if (lyd_new_inner(state, NULL, "sessions", 0, &sessions) != LY_SUCCESS)
-		goto out;
-	for (const struct nc_sess_stat *t = stats.sessions; t != NULL; t = t->next) {
-		snprintf(sid, sizeof(sid), "%u", t->id);
-		if (lyd_new_list(sessions, NULL, "session", 0, &n, sid) != LY_SUCCESS ||
-		    nc_mon_term(n, "transport",
-		                t->tls ? "ietf-netconf-monitoring:netconf-tls"
-		                       : "ietf-netconf-monitoring:netconf-ssh") < 0 ||
-		    nc_mon_term(n, "username", t->user) < 0 ||
-		    (t->host[0] != '\0' && nc_mon_term(n, "source-host", t->host) < 0) ||
-		    nc_mon_time(n, "login-time", t->login) < 0 || nc_mon_counters(n, &t->c) < 0)
-			goto out;
-	}
-	if (lyd_new_inner(state, NULL, "statistics", 0, &stat) != LY_SUCCESS ||
-	    nc_mon_time(stat, "netconf-start-time", stats.start) < 0 ||
-	    nc_mon_u32(stat, "in-bad-hellos", stats.in_bad_hellos) < 0 ||
-	    nc_mon_u32(stat, "in-sessions", stats.in_sessions) < 0 ||
-	    nc_mon_u32(stat, "dropped-sessions", stats.dropped_sessions) < 0 ||
-	    nc_mon_counters(stat, &stats.c) < 0)
-		goto out;
-	rc = 0;
-out:
-	pthread_mutex_unlock(&srv.lock);
-	return rc;
-}
-
 static void
 nc_session_added(struct nc_session *s)
 {
-	nc_stat_add(s);
+	nc_stats_session_add(s);
 	log_info(LOG_SS_NETCONF, "NETCONF session %u: user %s from %s", nc_session_get_id(s),
 	         nc_session_get_username(s), nc_session_get_host(s));
 	if (nc_ps_add_session(srv.ps, s) != 0) {
@@ -609,7 +244,7 @@ nc_session_ended(struct nc_session *s)
 		log_warnx(LOG_SS_NETCONF, "NETCONF session %u: cannot release its locks", sid);
 	/* Under srv.lock so that kill-session never marks a freed session. */
 	pthread_mutex_lock(&srv.lock);
-	nc_stat_del(sid, nc_session_get_term_reason(s));
+	nc_stats_session_del(s);
 	nc_ps_del_session(srv.ps, s);
 	nc_session_free(s, NULL);
 	pthread_mutex_unlock(&srv.lock);
@@ -652,14 +287,12 @@ nc_worker(void *arg)
 			if (msg == NC_MSG_HELLO) {
 				nc_session_added(s);
 			} else if (msg == NC_MSG_BAD_HELLO) {
-				pthread_mutex_lock(&srv.lock);
-				stats.in_bad_hellos++;
-				pthread_mutex_unlock(&srv.lock);
+				nc_stats_bad_hello();
 			}
 		}
 		s = NULL;
 		r = nc_ps_poll(srv.ps, NC_POLL_MS, &s);
-		nc_stat_poll(r, s);
+		nc_stats_poll(r, s);
 		if ((r & NC_PSPOLL_NOSESSIONS) && !enabled)
 			nc_idle_wait();
 		if ((r & NC_PSPOLL_SESSION_TERM) && s != NULL) {
@@ -701,12 +334,7 @@ nc_runtime_start(struct pmip_engine *e, struct nb_error *err)
 	gs = lys_find_path(e->ly_ctx, NULL, "/ietf-netconf-monitoring:get-schema", 0);
 	if (gs != NULL)
 		((struct lysc_node *)gs)->priv = (void *)nc_rpc_get_schema;
-	nc_server_ssh_set_hostkey_clb(nc_hostkey_cb, NULL, NULL);
-	nc_server_ssh_set_passwd_auth_clb(nc_passwd_cb, NULL, NULL);
-	nc_server_ssh_set_pubkey_auth_clb(nc_pubkey_cb, NULL, NULL);
-	nc_server_tls_set_server_cert_clb(nc_tls_cert_cb, NULL, NULL);
-	nc_server_tls_set_trusted_cert_list_clb(nc_tls_list_cb, NULL, NULL);
-	nc_server_tls_set_verify_clb(nc_tls_verify_cb);
+	nc_auth_init();
 	srv.ps = nc_ps_new();
 	if (srv.ps == NULL)
 		goto fail;
@@ -720,9 +348,7 @@ nc_runtime_start(struct pmip_engine *e, struct nb_error *err)
 	if (srv.n_threads == 0)
 		goto fail;
 	srv.runtime = true;
-	pthread_mutex_lock(&srv.lock);
-	stats.start = time(NULL);
-	pthread_mutex_unlock(&srv.lock);
+	nc_stats_start();
 	return 0;
 fail:
 	nc_notif_stop();
@@ -1019,6 +645,19 @@ nc_server_enabled(void)
 	return on;
 }
 
+const struct nc_settings *
+nc_server_cfg_lock(void)
+{
+	pthread_mutex_lock(&srv.lock);
+	return srv.cfg;
+}
+
+void
+nc_server_cfg_unlock(void)
+{
+	pthread_mutex_unlock(&srv.lock);
+}
+
 struct pmip_engine *
 nc_server_engine(void)
 {
@@ -1057,11 +696,6 @@ nc_shutdown(void)
 	srv.cfg = NULL;
 	srv.engine = NULL;
 	srv.runtime = false;
-	while (stats.sessions != NULL) {
-		struct nc_sess_stat *t = stats.sessions;
-
-		stats.sessions = t->next;
-		free(t);
-	}
+	nc_stats_fini();
 	nc_thread_destroy();
 }

@@ -753,6 +753,7 @@ proxy_stop(struct proxy *px)
 	if (px == NULL)
 		return;
 	proxy_aap_stop(px);
+	proxy_gw_fini(px);
 	proxy_disc_close(px);
 	proxy_io_close(px);
 	ev_timer_free(px->io_retry);

@@ -46,6 +46,9 @@ extern const struct role_class proxy_role_class;
  *	Mandatory.
  * @now_ms: monotonic clock in milliseconds; NULL uses ev_now_ms().
  * @ntp_now: wall clock as a 64-bit NTP timestamp; NULL uses mip_ntp_now().
+ * @gw_mac: the link-layer address of gateway @gw on the AP's LAN into @mac (6 bytes),
+ *	returning 0, or a negative errno when unknown; NULL: gateways are never restored
+ *	(without hooks the kernel's neighbour table answers).
  * @arg: first argument of every hook.
  *
  * With hooks the proxy opens no sockets and loads no discovery plugins; the caller
@@ -59,6 +62,7 @@ struct proxy_hooks {
 	int (*send_ha)(void *arg, struct in_addr ha, const uint8_t *msg, size_t len);
 	uint64_t (*now_ms)(void *arg);
 	uint64_t (*ntp_now)(void *arg);
+	int (*gw_mac)(void *arg, struct in_addr gw, uint8_t *mac);
 	void *arg;
 };
 

@@ -436,10 +436,11 @@ cl_home_dereg(struct proxy *px, struct proxy_client *c, bool has_ha)
 	cl_halt(px, c);
 	cl_drop_fa(px, c);
 	c->registered = false;
-	if (!has_ha) {
-		c->state = PROXY_CS_AT_HOME;
+	c->state = PROXY_CS_AT_HOME;
+	/* Its neighbour entry for the gateway may still hold a foreign agent's MAC. */
+	proxy_gw_restore(px, c);
+	if (!has_ha)
 		return;
-	}
 	c->dereg = true;
 	c->via_fa = false;
 	c->retries = 0;

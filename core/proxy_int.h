@@ -41,6 +41,9 @@
 #define PROXY_RX_LEN          2048
 #define PROXY_MAC_BUCKETS_MIN 256
 #define PROXY_IO_RETRY_MS     2000 /* client-interface not ready: try again */
+#define PROXY_GW_PENDING_MAX  64   /* gateway restores waiting for the neighbour table */
+#define PROXY_GW_POLL_MS      100  /* how often the neighbour table is read meanwhile */
+#define PROXY_GW_WAIT_MS      3000 /* then the restore is given up */
 
 /** struct proxy_agent - an agent reported by discovery. */
 struct proxy_agent {
@@ -105,6 +108,13 @@ struct proxy_client {
 	size_t heap_idx; /* position in px->heap plus one; 0 when not armed */
 };
 
+/** struct proxy_gw_pending - a gateway restore waiting for the kernel to resolve @gw. */
+struct proxy_gw_pending {
+	struct in_addr hoa, gw;
+	uint8_t mac[PROXY_MAC_LEN]; /* the client's */
+	uint64_t until_ms;
+};
+
 /** struct proxy_disc - one discovery back end. */
 struct proxy_disc {
 	struct pmip_plugin *plugin;
@@ -153,6 +163,11 @@ struct proxy {
 	unsigned port_ifindex, bridge_ifindex;
 	uint8_t tx[PROXY_TX_LEN];
 	uint8_t rx[PROXY_RX_LEN];
+
+	/* proxy_gw.c */
+	struct ev_timer *gw_timer; /* polls the neighbour table while restores are pending */
+	struct proxy_gw_pending gw_pending[PROXY_GW_PENDING_MAX];
+	size_t n_gw_pending;
 
 	/* proxy_aap.c */
 	struct aap_client *aap;     /* NULL: no AAP configured, or not started yet */
@@ -275,6 +290,16 @@ void proxy_aap_agent(struct proxy *px, const struct disc_agent *a, bool lost);
 void proxy_aap_update_report(struct proxy *px);
 /** proxy_aap_merge_learned - put the client's live entries into @m (static ones win). */
 void proxy_aap_merge_learned(struct proxy *px, struct submap *m);
+
+/* proxy_gw.c */
+
+/**
+ * proxy_gw_restore - client @c appeared at home: send it one unsolicited ARP reply giving its
+ * gateway's real MAC (resolved on the AP's LAN, possibly later from a timer).
+ */
+void proxy_gw_restore(struct proxy *px, struct proxy_client *c);
+/** proxy_gw_fini - drop pending restores and free the timer; safe twice. */
+void proxy_gw_fini(struct proxy *px);
 
 /* proxy_io.c */
 

@@ -32,7 +32,6 @@
 	{                                        \
 		SNMP_MIP_MIB_OID, 1, __VA_ARGS__ \
 	}
-#define OIDLEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* --- mipSystem, faAdvertisement, counters: scalars --- */
 
@@ -122,10 +121,10 @@ mip_scalar_get(const void *arg, netsnmp_variable_list *vb)
 }
 
 #define MIP_ARG(k, c) (&(const struct mip_scalar_arg){ k, c })
-#define MIP_SCALAR(nm, k, c, ...)                                                                \
-	{                                                                                        \
-		nm, MIP_OBJ(__VA_ARGS__), OIDLEN(((oid[])MIP_OBJ(__VA_ARGS__))), mip_scalar_get, \
-		        MIP_ARG(k, c)                                                            \
+#define MIP_SCALAR(nm, k, c, ...)                                                     \
+	{                                                                             \
+		nm, MIP_OBJ(__VA_ARGS__), SNMP_OIDLEN(((oid[])MIP_OBJ(__VA_ARGS__))), \
+		        mip_scalar_get, MIP_ARG(k, c)                                 \
 	}
 #define MIP_HA_COUNTER(nm, sub) MIP_SCALAR(nm, MIP_S_HA_COUNTER, nm, 6, 3, sub)
 #define MIP_FA_COUNTER(nm, sub) MIP_SCALAR(nm, MIP_S_FA_COUNTER, nm, 5, 3, sub)
@@ -181,11 +180,7 @@ struct mip_sa_row {
 };
 
 struct mip_sa_scan {
-	const oid *idx;
-	size_t len;
-	bool exact, found;
-	oid best[5];
-	size_t best_len;
+	struct snmp_scan s;
 	struct mip_sa_row *row;
 };
 
@@ -200,13 +195,10 @@ mip_sa_scan_one(struct mip_sa *sa, void *arg)
 		return 0;
 	snmp_idx_put_ipv4(cand, &n, sa->lo.s_addr);
 	cand[n++] = sa->spi;
-	if (!snmp_idx_after(cand, n, s->idx, s->len, s->exact, s->best, s->best_len, s->found))
-		return 0;
-	s->found = true;
-	memcpy(s->best, cand, sizeof(cand));
-	s->best_len = n;
-	s->row->alg = sa->alg;
-	s->row->replay = sa->replay;
+	if (snmp_scan_offer(&s->s, cand, n)) {
+		s->row->alg = sa->alg;
+		s->row->replay = sa->replay;
+	}
 	return 0;
 }
 
@@ -214,13 +206,12 @@ static int
 mip_sa_find(const oid *idx, size_t len, bool exact, void *row, oid *out, size_t *out_len)
 {
 	const struct pmip_engine *e = snmp_engine();
-	struct mip_sa_scan s = { .idx = idx, .len = len, .exact = exact, .row = row };
+	struct mip_sa_scan s = { .row = row };
 
+	snmp_scan_init(&s.s, idx, len, exact, out, out_len);
 	if (e == NULL || e->sa_table == NULL ||
-	    sa_table_foreach(e->sa_table, mip_sa_scan_one, &s) < 0 || !s.found)
+	    sa_table_foreach(e->sa_table, mip_sa_scan_one, &s) < 0 || !s.s.found)
 		return -ENOENT;
-	memcpy(out, s.best, s.best_len * sizeof(oid));
-	*out_len = s.best_len;
 	return 0;
 }
 
@@ -248,38 +239,19 @@ mip_sa_column(const void *row, unsigned col, netsnmp_variable_list *vb)
 /* --- mipSecViolationTable --- */
 
 static int
-mip_viol_find(const oid *idx, size_t len, bool exact, void *row, oid *out, size_t *out_len)
+mip_viol_next(const struct in_addr *after, void *row)
 {
 	const struct pmip_engine *e = snmp_engine();
-	struct ha_secviol *v = row;
-	struct in_addr k;
-	uint32_t key;
-	int start;
 
-	if (e == NULL || e->ha_inst == NULL)
-		return -ENOENT;
-	if (exact) {
-		if (snmp_idx_ipv4_exact(idx, len, 1, &key) < 0)
-			return -ENOENT;
-		start = 1;
-	} else if ((start = snmp_idx_ipv4_start(idx, len, 1, &key)) < 0) {
-		return -ENOENT;
-	}
-	/* "At or after key" is "after key - 1"; there is no lookup by address. */
-	if (start == 1 && key == 0) {
-		if (ha_secviol_next(e->ha_inst, NULL, v) < 0)
-			return -ENOENT;
-	} else {
-		k.s_addr = htonl(start == 1 ? key - 1 : key);
-		if (ha_secviol_next(e->ha_inst, &k, v) < 0)
-			return -ENOENT;
-	}
-	if (exact && v->addr.s_addr != htonl(key))
-		return -ENOENT;
-	*out_len = 0;
-	snmp_idx_put_ipv4(out, out_len, v->addr.s_addr);
-	return 0;
+	return e != NULL && e->ha_inst != NULL ? ha_secviol_next(e->ha_inst, after, row) : -ENOENT;
 }
+
+/* No lookup by address: the record at an address is the one after that address - 1. */
+static const struct snmp_ipv4_rows mip_viol_rows = {
+	.n_addr = 1,
+	.key_off = { offsetof(struct ha_secviol, addr) },
+	.next = mip_viol_next,
+};
 
 static int
 mip_viol_column(const void *row, unsigned col, netsnmp_variable_list *vb)
@@ -315,26 +287,20 @@ static int
 mip_adv_find(const oid *idx, size_t len, bool exact, void *row, oid *out, size_t *out_len)
 {
 	const struct pmip_engine *e = snmp_engine();
-	const struct fa_interface *best = NULL;
+	struct snmp_scan s;
 	oid cand[4];
 	size_t n;
 
 	if (e == NULL || e->fa == NULL)
 		return -ENOENT;
-	*out_len = 0;
+	snmp_scan_init(&s, idx, len, exact, out, out_len);
 	for (size_t i = 0; i < e->fa->n_ifs; i++) {
 		n = 0;
 		snmp_idx_put_ipv4(cand, &n, e->fa->ifs[i].coa.s_addr);
-		if (!snmp_idx_after(cand, n, idx, len, exact, out, *out_len, best != NULL))
-			continue;
-		best = &e->fa->ifs[i];
-		memcpy(out, cand, sizeof(cand));
-		*out_len = n;
+		if (snmp_scan_offer(&s, cand, n))
+			memcpy(row, &e->fa->ifs[i], sizeof(e->fa->ifs[i]));
 	}
-	if (best == NULL)
-		return -ENOENT;
-	memcpy(row, best, sizeof(*best));
-	return 0;
+	return s.found ? 0 : -ENOENT;
 }
 
 static int
@@ -368,36 +334,6 @@ mip_adv_column(const void *row, unsigned col, netsnmp_variable_list *vb)
 /* --- faVisitorTable --- */
 
 static int
-mip_visitor_find(const oid *idx, size_t len, bool exact, void *row, oid *out, size_t *out_len)
-{
-	const struct pmip_engine *e = snmp_engine();
-	struct fa_visitor_info *v = row;
-	struct in_addr k;
-	uint32_t key;
-	int rc = -ENOENT, start;
-
-	_Static_assert(sizeof(struct fa_visitor_info) <= SNMP_ROW_MAX, "row buffer");
-	if (e == NULL || e->fa_inst == NULL)
-		return -ENOENT;
-	if (exact) {
-		if (snmp_idx_ipv4_exact(idx, len, 1, &key) < 0)
-			return -ENOENT;
-		rc = fa_visitor_lookup(e->fa_inst, (struct in_addr){ htonl(key) }, v);
-	} else if ((start = snmp_idx_ipv4_start(idx, len, 1, &key)) >= 0) {
-		k.s_addr = htonl(key);
-		if (start == 1)
-			rc = fa_visitor_lookup(e->fa_inst, k, v);
-		if (rc < 0)
-			rc = fa_visitor_next(e->fa_inst, len > 0 ? &k : NULL, v);
-	}
-	if (rc < 0)
-		return -ENOENT;
-	*out_len = 0;
-	snmp_idx_put_ipv4(out, out_len, v->hoa.s_addr);
-	return 0;
-}
-
-static int
 mip_visitor_column(const void *row, unsigned col, netsnmp_variable_list *vb)
 {
 	const struct fa_visitor_info *v = row;
@@ -428,39 +364,6 @@ mip_visitor_column(const void *row, unsigned col, netsnmp_variable_list *vb)
 }
 
 /* --- haMobilityBindingTable --- */
-
-static int
-mip_binding_find(const oid *idx, size_t len, bool exact, void *row, oid *out, size_t *out_len)
-{
-	const struct pmip_engine *e = snmp_engine();
-	struct ha_binding_info *b = row;
-	struct in_addr k[2];
-	uint32_t key[2];
-	int rc = -ENOENT, start;
-
-	_Static_assert(sizeof(struct ha_binding_info) <= SNMP_ROW_MAX, "row buffer");
-	if (e == NULL || e->ha_inst == NULL)
-		return -ENOENT;
-	if (exact) {
-		if (snmp_idx_ipv4_exact(idx, len, 2, key) < 0)
-			return -ENOENT;
-		rc = ha_binding_lookup(e->ha_inst, (struct in_addr){ htonl(key[0]) },
-		                       (struct in_addr){ htonl(key[1]) }, b);
-	} else if ((start = snmp_idx_ipv4_start(idx, len, 2, key)) >= 0) {
-		k[0].s_addr = htonl(key[0]);
-		k[1].s_addr = htonl(key[1]);
-		if (start == 1)
-			rc = ha_binding_lookup(e->ha_inst, k[0], k[1], b);
-		if (rc < 0)
-			rc = ha_binding_next(e->ha_inst, len > 0 ? &k[0] : NULL, &k[1], b);
-	}
-	if (rc < 0)
-		return -ENOENT;
-	*out_len = 0;
-	snmp_idx_put_ipv4(out, out_len, b->hoa.s_addr);
-	snmp_idx_put_ipv4(out, out_len, b->coa.s_addr);
-	return 0;
-}
 
 static int
 mip_binding_column(const void *row, unsigned col, netsnmp_variable_list *vb)
@@ -498,25 +401,50 @@ static const oid mip_visitor_oid[] = MIP_OBJ(5, 3, 1);
 static const oid mip_binding_oid[] = MIP_OBJ(6, 3, 1);
 
 static const struct snmp_table mip_tables[] = {
-	{ "mipSecAssocTable", mip_sa_oid, OIDLEN(mip_sa_oid), 3, 6, mip_sa_find, mip_sa_column },
-	{ "mipSecViolationTable", mip_viol_oid, OIDLEN(mip_viol_oid), 1, 7, mip_viol_find,
-	  mip_viol_column },
-	{ "maAdvConfigTable", mip_adv_oid, OIDLEN(mip_adv_oid), 2, 9, mip_adv_find,
-	  mip_adv_column },
-	{ "faVisitorTable", mip_visitor_oid, OIDLEN(mip_visitor_oid), 1, 9, mip_visitor_find,
-	  mip_visitor_column },
-	{ "haMobilityBindingTable", mip_binding_oid, OIDLEN(mip_binding_oid), 1, 8,
-	  mip_binding_find, mip_binding_column },
+	{ .name = "mipSecAssocTable",
+	  .oid = mip_sa_oid,
+	  .oid_len = SNMP_OIDLEN(mip_sa_oid),
+	  .min_col = 3,
+	  .max_col = 6,
+	  .find = mip_sa_find,
+	  .column = mip_sa_column },
+	{ .name = "mipSecViolationTable",
+	  .oid = mip_viol_oid,
+	  .oid_len = SNMP_OIDLEN(mip_viol_oid),
+	  .min_col = 1,
+	  .max_col = 7,
+	  .rows = &mip_viol_rows,
+	  .column = mip_viol_column },
+	{ .name = "maAdvConfigTable",
+	  .oid = mip_adv_oid,
+	  .oid_len = SNMP_OIDLEN(mip_adv_oid),
+	  .min_col = 2,
+	  .max_col = 9,
+	  .find = mip_adv_find,
+	  .column = mip_adv_column },
+	{ .name = "faVisitorTable",
+	  .oid = mip_visitor_oid,
+	  .oid_len = SNMP_OIDLEN(mip_visitor_oid),
+	  .min_col = 1,
+	  .max_col = 9,
+	  .rows = &snmp_fa_visitor_rows,
+	  .column = mip_visitor_column },
+	{ .name = "haMobilityBindingTable",
+	  .oid = mip_binding_oid,
+	  .oid_len = SNMP_OIDLEN(mip_binding_oid),
+	  .min_col = 1,
+	  .max_col = 8,
+	  .rows = &snmp_ha_binding_rows,
+	  .column = mip_binding_column },
 };
+
+SNMP_ROW_FITS(struct ha_secviol);
+SNMP_ROW_FITS(struct fa_interface);
 
 int
 snmp_mip2006_register(void)
 {
-	for (size_t i = 0; i < OIDLEN(mip_tables); i++)
-		if (snmp_table_register(&mip_tables[i]) < 0)
-			return -1;
-	for (size_t i = 0; i < OIDLEN(mip_scalars); i++)
-		if (snmp_scalar_register(&mip_scalars[i]) < 0)
-			return -1;
-	return 0;
+	if (snmp_tables_register(mip_tables, SNMP_OIDLEN(mip_tables)) < 0)
+		return -1;
+	return snmp_scalars_register(mip_scalars, SNMP_OIDLEN(mip_scalars));
 }

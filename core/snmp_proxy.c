@@ -23,12 +23,6 @@
 #include "snmp_int.h"
 #include "submap.h"
 
-#define PMIP_OBJ(...)                             \
-	{                                         \
-		SNMP_PMIP_MIB_OID, 1, __VA_ARGS__ \
-	}
-#define OIDLEN(a) (sizeof(a) / sizeof((a)[0]))
-
 static struct proxy *
 snmp_px(void)
 {
@@ -37,70 +31,40 @@ snmp_px(void)
 	return e != NULL ? e->proxy_inst : NULL;
 }
 
-/*
- * Rows indexed by one IPv4 address: the exact row, or the first row after @idx, through
- * @next(after) (after NULL: the first row). @lookup gives the row at exactly an address.
- */
-static int
-snmp_px_ipv4_find(const oid *idx, size_t len, bool exact,
-                  int (*lookup)(struct in_addr k, void *row),
-                  int (*next)(const struct in_addr *after, void *row), void *row)
-{
-	struct in_addr k;
-	uint32_t key;
-	int rc, start;
-
-	if (exact) {
-		if (snmp_idx_ipv4_exact(idx, len, 1, &key) < 0)
-			return -ENOENT;
-		k.s_addr = htonl(key);
-		rc = lookup(k, row);
-	} else if ((start = snmp_idx_ipv4_start(idx, len, 1, &key)) < 0) {
-		return -ENOENT;
-	} else {
-		k.s_addr = htonl(key);
-		rc = -ENOENT;
-		if (start == 1)
-			rc = lookup(k, row);
-		if (rc < 0)
-			rc = next(len > 0 ? &k : NULL, row);
-	}
-	return rc < 0 ? -ENOENT : 0;
-}
-
 /* --- pmipProxyClientTable --- */
 
+SNMP_ROW_FITS(struct proxy_client_info);
+SNMP_ROW_FITS(struct proxy_agent_info);
+SNMP_ROW_FITS(struct aap_peer_info);
+SNMP_ROW_FITS(struct submap_entry);
+
 static int
-px_client_lookup(struct in_addr k, void *row)
+px_client_lookup(const struct in_addr *k, void *row)
 {
-	return proxy_client_lookup(snmp_px(), k, NULL, row);
+	const struct proxy *px = snmp_px();
+
+	return px != NULL ? proxy_client_lookup(px, k[0], NULL, row) : -ENOENT;
 }
 
 static int
 px_client_next(const struct in_addr *after, void *row)
 {
-	return proxy_client_next(snmp_px(), after, row);
+	const struct proxy *px = snmp_px();
+
+	return px != NULL ? proxy_client_next(px, after, row) : -ENOENT;
 }
 
-static int
-px_client_find(const oid *idx, size_t len, bool exact, void *row, oid *out, size_t *out_len)
-{
-	struct proxy_client_info *c = row;
-
-	_Static_assert(sizeof(struct proxy_client_info) <= SNMP_ROW_MAX, "row buffer");
-	if (snmp_px() == NULL ||
-	    snmp_px_ipv4_find(idx, len, exact, px_client_lookup, px_client_next, row) < 0)
-		return -ENOENT;
-	*out_len = 0;
-	snmp_idx_put_ipv4(out, out_len, c->hoa.s_addr);
-	return 0;
-}
+static const struct snmp_ipv4_rows px_client_rows = {
+	.n_addr = 1,
+	.key_off = { offsetof(struct proxy_client_info, hoa) },
+	.lookup = px_client_lookup,
+	.next = px_client_next,
+};
 
 static int
 px_client_column(const void *row, unsigned col, netsnmp_variable_list *vb)
 {
 	const struct proxy_client_info *c = row;
-	uint8_t id[8];
 
 	switch (col) {
 	case 2:
@@ -118,9 +82,7 @@ px_client_column(const void *row, unsigned col, netsnmp_variable_list *vb)
 	case 8:
 		return snmp_val_uint(vb, ASN_UNSIGNED, c->lifetime);
 	case 9:
-		return snmp_val_uint(vb, ASN_GAUGE,
-		                     c->rereg_in_ms > UINT32_MAX ? UINT32_MAX
-		                                                 : (uint32_t)c->rereg_in_ms);
+		return snmp_val_gauge_clamp(vb, c->rereg_in_ms);
 	case 10:
 		return snmp_val_int(vb, c->last_code);
 	case 11:
@@ -128,9 +90,7 @@ px_client_column(const void *row, unsigned col, netsnmp_variable_list *vb)
 	case 12:
 		return snmp_val_ipv4(vb, c->gateway.s_addr);
 	case 13:
-		for (int i = 0; i < 8; i++)
-			id[i] = (uint8_t)(c->id >> (56 - 8 * i));
-		return snmp_val_octets(vb, id, sizeof(id));
+		return snmp_val_id64(vb, c->id);
 	default:
 		return -ENOENT;
 	}
@@ -212,35 +172,17 @@ px_submap_column(const void *row, unsigned col, netsnmp_variable_list *vb)
 static int
 px_agent_next(const struct in_addr *after, void *row)
 {
-	return proxy_agent_next(snmp_px(), after, row);
+	const struct proxy *px = snmp_px();
+
+	return px != NULL ? proxy_agent_next(px, after, row) : -ENOENT;
 }
 
-static int
-px_agent_lookup(struct in_addr k, void *row)
-{
-	struct proxy_agent_info *a = row;
-	struct in_addr before = { htonl(ntohl(k.s_addr) - 1) };
-
-	/* The agent at exactly @k: the one after @k - 1 (0.0.0.0 is never an agent). */
-	if (k.s_addr == 0 || proxy_agent_next(snmp_px(), &before, a) < 0 ||
-	    a->agent.addr.s_addr != k.s_addr)
-		return -ENOENT;
-	return 0;
-}
-
-static int
-px_agent_find(const oid *idx, size_t len, bool exact, void *row, oid *out, size_t *out_len)
-{
-	struct proxy_agent_info *a = row;
-
-	_Static_assert(sizeof(struct proxy_agent_info) <= SNMP_ROW_MAX, "row buffer");
-	if (snmp_px() == NULL ||
-	    snmp_px_ipv4_find(idx, len, exact, px_agent_lookup, px_agent_next, row) < 0)
-		return -ENOENT;
-	*out_len = 0;
-	snmp_idx_put_ipv4(out, out_len, a->agent.addr.s_addr);
-	return 0;
-}
+/* No lookup: the agent at an address is the one after that address - 1. */
+static const struct snmp_ipv4_rows px_agent_rows = {
+	.n_addr = 1,
+	.key_off = { offsetof(struct proxy_agent_info, agent.addr) },
+	.next = px_agent_next,
+};
 
 static int
 px_agent_column(const void *row, unsigned col, netsnmp_variable_list *vb)
@@ -283,33 +225,16 @@ snmp_aap(void)
 static int
 aap_peer_next_row(const struct in_addr *after, void *row)
 {
-	return aap_peer_next(snmp_aap(), after, row);
+	const struct aap *a = snmp_aap();
+
+	return a != NULL ? aap_peer_next(a, after, row) : -ENOENT;
 }
 
-static int
-aap_peer_lookup(struct in_addr k, void *row)
-{
-	struct aap_peer_info *p = row;
-	struct in_addr before = { htonl(ntohl(k.s_addr) - 1) };
-
-	if (k.s_addr == 0 || aap_peer_next(snmp_aap(), &before, p) < 0 ||
-	    p->addr.s_addr != k.s_addr)
-		return -ENOENT;
-	return 0;
-}
-
-static int
-aap_peer_find(const oid *idx, size_t len, bool exact, void *row, oid *out, size_t *out_len)
-{
-	struct aap_peer_info *p = row;
-
-	if (snmp_aap() == NULL ||
-	    snmp_px_ipv4_find(idx, len, exact, aap_peer_lookup, aap_peer_next_row, row) < 0)
-		return -ENOENT;
-	*out_len = 0;
-	snmp_idx_put_ipv4(out, out_len, p->addr.s_addr);
-	return 0;
-}
+static const struct snmp_ipv4_rows aap_peer_rows = {
+	.n_addr = 1,
+	.key_off = { offsetof(struct aap_peer_info, addr) },
+	.next = aap_peer_next_row,
+};
 
 static int
 aap_peer_column(const void *row, unsigned col, netsnmp_variable_list *vb)
@@ -320,36 +245,50 @@ aap_peer_column(const void *row, unsigned col, netsnmp_variable_list *vb)
 	case 2:
 		return snmp_val_int(vb, p->up ? 1 : 2);
 	case 3:
-		return snmp_val_uint(vb, ASN_GAUGE,
-		                     !p->heard                      ? UINT32_MAX
-		                     : p->heard_ago_ms > UINT32_MAX ? UINT32_MAX
-		                                                    : (uint32_t)p->heard_ago_ms);
+		return snmp_val_gauge_clamp(vb, p->heard ? p->heard_ago_ms : UINT32_MAX);
 	default:
 		return -ENOENT;
 	}
 }
 
-static const oid px_client_oid[] = PMIP_OBJ(7);
-static const oid px_submap_oid[] = PMIP_OBJ(8);
-static const oid px_agent_oid[] = PMIP_OBJ(9);
-static const oid aap_peer_oid[] = PMIP_OBJ(10);
+static const oid px_client_oid[] = SNMP_PMIP_OBJ(7);
+static const oid px_submap_oid[] = SNMP_PMIP_OBJ(8);
+static const oid px_agent_oid[] = SNMP_PMIP_OBJ(9);
+static const oid aap_peer_oid[] = SNMP_PMIP_OBJ(10);
 
 static const struct snmp_table snmp_proxy_tables[] = {
-	{ "pmipProxyClientTable", px_client_oid, OIDLEN(px_client_oid), 2, 13, px_client_find,
-	  px_client_column },
-	{ "pmipSubnetMapTable", px_submap_oid, OIDLEN(px_submap_oid), 3, 5, px_submap_find,
-	  px_submap_column },
-	{ "pmipAgentTable", px_agent_oid, OIDLEN(px_agent_oid), 2, 8, px_agent_find,
-	  px_agent_column },
-	{ "pmipAapPeerTable", aap_peer_oid, OIDLEN(aap_peer_oid), 2, 3, aap_peer_find,
-	  aap_peer_column },
+	{ .name = "pmipProxyClientTable",
+	  .oid = px_client_oid,
+	  .oid_len = SNMP_OIDLEN(px_client_oid),
+	  .min_col = 2,
+	  .max_col = 13,
+	  .rows = &px_client_rows,
+	  .column = px_client_column },
+	{ .name = "pmipSubnetMapTable",
+	  .oid = px_submap_oid,
+	  .oid_len = SNMP_OIDLEN(px_submap_oid),
+	  .min_col = 3,
+	  .max_col = 5,
+	  .find = px_submap_find,
+	  .column = px_submap_column },
+	{ .name = "pmipAgentTable",
+	  .oid = px_agent_oid,
+	  .oid_len = SNMP_OIDLEN(px_agent_oid),
+	  .min_col = 2,
+	  .max_col = 8,
+	  .rows = &px_agent_rows,
+	  .column = px_agent_column },
+	{ .name = "pmipAapPeerTable",
+	  .oid = aap_peer_oid,
+	  .oid_len = SNMP_OIDLEN(aap_peer_oid),
+	  .min_col = 2,
+	  .max_col = 3,
+	  .rows = &aap_peer_rows,
+	  .column = aap_peer_column },
 };
 
 int
 snmp_proxy_register(void)
 {
-	for (size_t i = 0; i < OIDLEN(snmp_proxy_tables); i++)
-		if (snmp_table_register(&snmp_proxy_tables[i]) < 0)
-			return -1;
-	return 0;
+	return snmp_tables_register(snmp_proxy_tables, SNMP_OIDLEN(snmp_proxy_tables));
 }

@@ -49,8 +49,6 @@ enum {
 	PMIP_N_PREV_PEER = 16,
 };
 
-#define OIDLEN(a) (sizeof(a) / sizeof((a)[0]))
-
 static struct {
 	bool running;
 	struct snmp_config cfg;
@@ -105,7 +103,7 @@ snmp_add_pmip(netsnmp_variable_list **vars, unsigned obj, u_char type, const voi
 {
 	oid name[] = { SNMP_PMIP_MIB_OID, 1, 6, obj, 0 };
 
-	snmp_varlist_add_variable(vars, name, OIDLEN(name), type, val, len);
+	snmp_varlist_add_variable(vars, name, SNMP_OIDLEN(name), type, val, len);
 }
 
 static void
@@ -142,7 +140,7 @@ snmp_traps_reg_failure(const struct pmip_event *ev)
 
 	if (!snmp_traps_admit(SNMP_NOTIFY_REG_FAILURE, "pmipRegistrationFailure"))
 		return;
-	snmp_varlist_add_variable(&vars, snmp_trap_oid, OIDLEN(snmp_trap_oid), ASN_OBJECT_ID,
+	snmp_varlist_add_variable(&vars, snmp_trap_oid, SNMP_OIDLEN(snmp_trap_oid), ASN_OBJECT_ID,
 	                          pmip_reg_failure_oid, sizeof(pmip_reg_failure_oid));
 	snmp_add_pmip(&vars, PMIP_N_ROLE, ASN_INTEGER, &role, sizeof(role));
 	snmp_add_pmip(&vars, PMIP_N_HOA, ASN_IPADDRESS, &ev->hoa.s_addr, 4);
@@ -165,7 +163,7 @@ snmp_traps_ha_unreachable(const struct pmip_event *ev)
 
 	if (!snmp_traps_admit(SNMP_NOTIFY_HA_UNREACHABLE, "pmipHaUnreachable"))
 		return;
-	snmp_varlist_add_variable(&vars, snmp_trap_oid, OIDLEN(snmp_trap_oid), ASN_OBJECT_ID,
+	snmp_varlist_add_variable(&vars, snmp_trap_oid, SNMP_OIDLEN(snmp_trap_oid), ASN_OBJECT_ID,
 	                          pmip_ha_unreachable_oid, sizeof(pmip_ha_unreachable_oid));
 	snmp_add_pmip(&vars, PMIP_N_ROLE, ASN_INTEGER, &role, sizeof(role));
 	snmp_add_pmip(&vars, PMIP_N_HA, ASN_IPADDRESS, &ev->ha.s_addr, 4);
@@ -182,7 +180,7 @@ snmp_traps_aap_failover(const struct pmip_event *ev)
 
 	if (!snmp_traps_admit(SNMP_NOTIFY_AAP_FAILOVER, "pmipAapFailover"))
 		return;
-	snmp_varlist_add_variable(&vars, snmp_trap_oid, OIDLEN(snmp_trap_oid), ASN_OBJECT_ID,
+	snmp_varlist_add_variable(&vars, snmp_trap_oid, SNMP_OIDLEN(snmp_trap_oid), ASN_OBJECT_ID,
 	                          pmip_aap_failover_oid, sizeof(pmip_aap_failover_oid));
 	snmp_add_pmip(&vars, PMIP_N_PEER, ASN_IPADDRESS, &ev->peer.s_addr, 4);
 	snmp_add_pmip(&vars, PMIP_N_PREV_PEER, ASN_IPADDRESS, &ev->old_peer.s_addr, 4);
@@ -201,7 +199,7 @@ snmp_traps_auth_failure(const struct pmip_event *ev)
 	size_t base;
 
 	if (snmp_traps_admit(SNMP_NOTIFY_AUTH_FAILURE, "pmipAuthenticationFailure")) {
-		snmp_varlist_add_variable(&vars, snmp_trap_oid, OIDLEN(snmp_trap_oid),
+		snmp_varlist_add_variable(&vars, snmp_trap_oid, SNMP_OIDLEN(snmp_trap_oid),
 		                          ASN_OBJECT_ID, pmip_auth_failure_oid,
 		                          sizeof(pmip_auth_failure_oid));
 		snmp_add_pmip(&vars, PMIP_N_ROLE, ASN_INTEGER, &role, sizeof(role));
@@ -214,7 +212,7 @@ snmp_traps_auth_failure(const struct pmip_event *ev)
 	if (!snmp_traps_admit(SNMP_NOTIFY_MIP_AUTH_FAILURE, "mipAuthFailure"))
 		return;
 	/* mipSecViolationEntry columns instanced by the violator address. */
-	snmp_varlist_add_variable(&vars, snmp_trap_oid, OIDLEN(snmp_trap_oid), ASN_OBJECT_ID,
+	snmp_varlist_add_variable(&vars, snmp_trap_oid, SNMP_OIDLEN(snmp_trap_oid), ASN_OBJECT_ID,
 	                          mip_auth_failure_oid, sizeof(mip_auth_failure_oid));
 	{
 		const oid entry[] = { SNMP_MIP_MIB_OID, 1, 2, 3, 1 };
@@ -232,8 +230,8 @@ snmp_traps_auth_failure(const struct pmip_event *ev)
 		};
 
 		memcpy(name, entry, sizeof(entry));
-		for (size_t i = 0; i < OIDLEN(cols); i++) {
-			base = OIDLEN(entry);
+		for (size_t i = 0; i < SNMP_OIDLEN(cols); i++) {
+			base = SNMP_OIDLEN(entry);
 			name[base++] = cols[i].col;
 			snmp_idx_put_ipv4(name, &base, ev->peer.s_addr);
 			snmp_varlist_add_variable(&vars, name, base, cols[i].type, cols[i].val,

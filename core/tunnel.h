@@ -71,6 +71,40 @@ struct tun_params {
 	uint8_t ttl;
 };
 
+/**
+ * enum tun_cap - what a tunnel back end can do; @caps returns a mask of these.
+ * @TUN_CAP_IPIP: IP-in-IP tunnels (RFC 2003).
+ * @TUN_CAP_GRE: GRE tunnels, with or without the RFC 2890 key.
+ * @TUN_CAP_MINIMAL: minimal encapsulation (RFC 2004).
+ * @TUN_CAP_REVERSE: reverse-tunnel entries (@reverse_add, RFC 3024).
+ * @TUN_CAP_MULTI_ROUTE: member routes (TUN_ROUTE_F_MEMBER): one destination
+ *	routed into several tunnels at once, a copy of each packet per tunnel
+ *	(simultaneous bindings, RFC 5944 section 3.6.1.2).
+ *
+ * The roles decide from the mask, never by trying an op and reading its
+ * error: the FA offers M, G and T (and answers 72/74 when a request needs
+ * what is missing), the HA answers 139 for a missing encapsulation and
+ * tunnels to one care-of address only without TUN_CAP_MULTI_ROUTE.
+ */
+enum tun_cap {
+	TUN_CAP_IPIP = 1u << 0,
+	TUN_CAP_GRE = 1u << 1,
+	TUN_CAP_MINIMAL = 1u << 2,
+	TUN_CAP_REVERSE = 1u << 3,
+	TUN_CAP_MULTI_ROUTE = 1u << 4,
+};
+
+/*
+ * TUN_ROUTE_F_MEMBER (struct tun_route @flags): the route is one member of a
+ * set. Member routes with the same @dst/@plen and different tunnels coexist
+ * (their key includes @tunnel) and every packet for the destination is sent
+ * into each member's tunnel, one copy each; deleting one member leaves the
+ * others. A member and a non-member route for one destination exclude each
+ * other (-EEXIST). Only TUN_ROUTE_TUNNEL routes, and only with
+ * TUN_CAP_MULTI_ROUTE (else -EOPNOTSUPP).
+ */
+#define TUN_ROUTE_F_MEMBER 0x1u
+
 /** enum tun_route_kind - where a route sends packets. */
 enum tun_route_kind {
 	TUN_ROUTE_TUNNEL = 1, /* into tunnel @tunnel */
@@ -78,10 +112,12 @@ enum tun_route_kind {
 };
 
 /**
- * struct tun_route - a route for a mobile node (the key is @dst/@plen + @kind).
+ * struct tun_route - a route for a mobile node (the key is @dst/@plen + @kind,
+ *	and @tunnel too for a member route).
  * @dst: destination, normally the mobile node's home address.
  * @plen: prefix length, 32 for a host route.
  * @kind: which of the fields below apply.
+ * @flags: TUN_ROUTE_F_MEMBER or 0.
  * @tunnel: TUN_ROUTE_TUNNEL: tunnel id from tunnel_add().
  * @ifname: TUN_ROUTE_LINK: outgoing interface (the one the visitor registered on).
  * @mac: TUN_ROUTE_LINK: the visitor's link-layer address (from its frames).
@@ -90,6 +126,7 @@ struct tun_route {
 	struct in_addr dst;
 	uint8_t plen;
 	enum tun_route_kind kind;
+	uint32_t flags;
 	uint32_t tunnel;
 	char ifname[IF_NAMESIZE];
 	uint8_t mac[TUN_MAC_LEN];
@@ -161,6 +198,10 @@ struct tun_env {
  * @create: make an instance and acquire its devices and sockets (the TUN
  *	device, raw sockets). @env stays valid until @destroy. Return the
  *	instance, or NULL with @errmsg filled. Mandatory.
+ * @caps: the enum tun_cap mask of instance @inst; constant for its life.
+ *	TUN_CAP_IPIP is mandatory for a back end the HA or FA can use, and
+ *	TUN_CAP_REVERSE is set if and only if @reverse_add is. Mandatory (a
+ *	NULL @caps reads as 0 through tun_caps()).
  * @destroy: remove every tunnel, route, reverse and proxy-ARP entry the
  *	instance made, release its devices and sockets, and free it. Mandatory.
  * @configure: apply the plugin's own config subtree @cfg (NULL when absent):
@@ -174,8 +215,10 @@ struct tun_env {
  * @tunnel_del: delete tunnel @id and every route and reverse entry into it.
  *	-ENOENT for an unknown id. Mandatory.
  * @route_add: install route @r. The tunnel or interface must exist (-ENOENT,
- *	-ENODEV). Mandatory.
- * @route_del: remove the route with @r's key. Mandatory.
+ *	-ENODEV). A member route (TUN_ROUTE_F_MEMBER) needs TUN_CAP_MULTI_ROUTE.
+ *	Mandatory.
+ * @route_del: remove the route with @r's key (with @tunnel for a member
+ *	route: the other members stay). Mandatory.
  * @reverse_add: install reverse entry @r (FA with the T bit granted).
  *	May be NULL if the back end cannot reverse-tunnel (FA: code 74/75).
  * @reverse_del: remove the reverse entry with @r's key. NULL iff @reverse_add is.
@@ -185,11 +228,15 @@ struct tun_env {
  *	later ones from a timer) on @ifname, announcing that @addr is at @mac
  *	(all zero: the interface's own address). The HA announces itself for a
  *	mobile node on registration and the node's own address on
- *	deregistration (RFC 5944 section 4.6). May be NULL (then -EOPNOTSUPP).
+ *	deregistration (RFC 5944 section 4.6). A new series for the same
+ *	(@ifname, @addr) replaces the one still running, and @proxy_arp_del
+ *	of an entry for @addr on @ifname cancels it, so that a stale series
+ *	never contradicts a newer announcement. May be NULL (then -EOPNOTSUPP).
  * @get_stats: fill @st for tunnel @id, or the totals over all tunnels when
  *	@id is 0. -ENOENT for an unknown id. May be NULL (no counters).
  */
 struct tun_ops {
+	uint32_t (*caps)(void *inst);
 	void *(*create)(const struct tun_env *env, char *errmsg, size_t errlen);
 	void (*destroy)(void *inst);
 	int (*configure)(void *inst, const struct lyd_node *cfg, char *errmsg, size_t errlen);
@@ -207,5 +254,41 @@ struct tun_ops {
 	                      const uint8_t mac[TUN_MAC_LEN], unsigned count);
 	int (*get_stats)(void *inst, uint32_t id, struct tun_stats *st);
 };
+
+/**
+ * tun_caps - the capability mask of tunnel instance @inst of @ops.
+ * @ops: the back end's ops.
+ * @inst: its instance.
+ *
+ * Return: @ops->caps(@inst), 0 when @caps is NULL, and without
+ * TUN_CAP_REVERSE when @reverse_add is NULL.
+ */
+static inline uint32_t
+tun_caps(const struct tun_ops *ops, void *inst)
+{
+	uint32_t c = ops->caps != NULL ? ops->caps(inst) : 0;
+
+	return ops->reverse_add != NULL ? c : c & ~(uint32_t)TUN_CAP_REVERSE;
+}
+
+/**
+ * tun_cap_of_encap - the capability encapsulation @e needs.
+ * @e: the encapsulation.
+ *
+ * Return: TUN_CAP_IPIP, TUN_CAP_GRE or TUN_CAP_MINIMAL; 0 for an unknown value.
+ */
+static inline uint32_t
+tun_cap_of_encap(enum tun_encap e)
+{
+	switch (e) {
+	case TUN_ENCAP_IPIP:
+		return TUN_CAP_IPIP;
+	case TUN_ENCAP_GRE:
+		return TUN_CAP_GRE;
+	case TUN_ENCAP_MINIMAL:
+		return TUN_CAP_MINIMAL;
+	}
+	return 0;
+}
 
 #endif /* PMIP_TUNNEL_H */

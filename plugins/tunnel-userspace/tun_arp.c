@@ -10,7 +10,30 @@
  * requester filter or a foreign answer address (a proxy AP answering for
  * the FA) are served here, from an AF_PACKET socket per interface read on
  * the loop with a budget of ARP_BUDGET frames per callback.
- * Gratuitous ARPs are sent at once and repeated from loop timers.
+ *
+ * Scale. The kernel keeps NTF_PROXY entries in a 16-bucket hash (pneigh),
+ * so adding, deleting and answering for one costs O(n) in the kernel: at
+ * 40 000 entries the insert alone took over half of a home agent's time.
+ * Only the first ARP_KERNEL_MAX single-address entries of an instance go
+ * to the kernel; further ones are answered by the responder, whose table
+ * here doubles with its entries and stays O(1) at a million.
+ * Gratuitous ARPs are sent at once and repeated from one loop timer.
+ *
+ * Cost per announcement. A home agent announces every new binding, so this
+ * is on the registration path. One send-only AF_PACKET socket (protocol 0:
+ * it receives nothing) serves every announcement for the life of the
+ * instance: closing a packet socket waits for an RCU grace period
+ * (synchronize_net(), milliseconds), which, with a socket per reply, made
+ * each registration wait ~10 ms. Repeats wait in one FIFO under one timer;
+ * every repeat is due GARP_GAP_MS after it is queued, so the FIFO stays
+ * sorted by due time and queueing is O(1), with no timer per announcement.
+ *
+ * One series per (interface, address). The FIFO is doubly linked and each
+ * series is also hashed by (interface, address), so a new announcement of
+ * an address cancels the series still running for it in O(1), and so does
+ * removing the proxy entry for it: a home agent's "the node is here" series
+ * never outlives the binding, nor contradicts the node's own announcement
+ * when it comes home.
  */
 #include <errno.h>
 #include <linux/ip.h>
@@ -30,10 +53,12 @@
 #include "tun_sys.h"
 #include "tunnel.h"
 
-#define ARP_BUCKETS 1024
-#define ARP_BUDGET  16
-#define GARP_MAX    10
-#define GARP_GAP_MS 1000
+#define ARP_BUCKETS    1024 /* initial size; doubles when entries outnumber buckets */
+#define ARP_KERNEL_MAX 1024 /* NTF_PROXY entries per instance; more are ARP_USER */
+#define ARP_BUDGET     16
+#define GARP_MAX       10
+#define GARP_GAP_MS    1000
+#define GARP_BUCKETS   256
 
 enum arp_mode {
 	ARP_NEIGH,     /* kernel NTF_PROXY entry */
@@ -63,11 +88,11 @@ struct arp_ent {
 	uint32_t saved; /* ARP_PROXY_ARP: the setting before us */
 };
 
-/* A gratuitous ARP still to be repeated. */
+/* A gratuitous ARP still to be repeated, in the FIFO of struct tunu_arp. */
 struct garp {
-	struct garp *next;
-	struct tunu_arp *a;
-	struct ev_timer *t;
+	struct garp *next, *prev; /* FIFO */
+	struct garp *hnext;       /* hash chain by (ifindex, addr) */
+	uint64_t due_ms;          /* ev_now_ms() of the next repeat */
 	int ifindex;
 	struct in_addr addr;
 	uint8_t mac[ETH_ALEN];
@@ -78,9 +103,14 @@ struct garp {
 struct tunu_arp {
 	struct ev_loop *loop;
 	struct nl_sock *sk;
-	struct arp_ent *b[ARP_BUCKETS];
+	struct arp_ent **b; /* nb buckets (a power of two) holding n entries */
+	size_t nb, n;
+	size_t n_kernel; /* ARP_NEIGH entries */
 	struct arp_if *ifs;
-	struct garp *garps;
+	int garp_fd;                    /* send-only packet socket, -1 until first used */
+	struct garp *garps, *garp_last; /* repeats, ascending due_ms */
+	struct garp *garp_h[GARP_BUCKETS];
+	struct ev_timer *garp_t; /* armed for the head of garps */
 	struct log_ratelimit rl;
 };
 
@@ -95,15 +125,15 @@ struct arp_body {
 	uint8_t tpa[4];
 } __attribute__((packed));
 
-/* Ethernet address of @ifindex, read through socket @s. */
+/* Ethernet address of @ifindex, read through socket @s (no helper socket). */
 static int
 if_mac(int s, int ifindex, uint8_t mac[ETH_ALEN])
 {
 	struct ifreq ifr;
 
 	memset(&ifr, 0, sizeof(ifr));
-	if (if_indextoname((unsigned)ifindex, ifr.ifr_name) == NULL ||
-	    ioctl(s, SIOCGIFHWADDR, &ifr) < 0)
+	ifr.ifr_ifindex = ifindex;
+	if (ioctl(s, SIOCGIFNAME, &ifr) < 0 || ioctl(s, SIOCGIFHWADDR, &ifr) < 0)
 		return -errno;
 	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
 		return -EOPNOTSUPP;
@@ -142,48 +172,106 @@ arp_send(int s, int ifindex, const uint8_t *to, const uint8_t *sha, const void *
 
 /* One gratuitous ARP reply: sender and target are both @addr at @mac, to broadcast. */
 static int
-garp_send(int ifindex, struct in_addr addr, const uint8_t *mac)
+garp_send(struct tunu_arp *a, int ifindex, struct in_addr addr, const uint8_t *mac)
 {
 	static const uint8_t bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	uint8_t own[ETH_ALEN];
-	int s, rc = 0;
+	int rc;
 
-	s = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
-	if (s < 0)
-		return -errno;
-	if (mac == NULL && (rc = if_mac(s, ifindex, own)) == 0)
+	if (a->garp_fd < 0) {
+		a->garp_fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (a->garp_fd < 0)
+			return -errno;
+	}
+	if (mac == NULL) {
+		rc = if_mac(a->garp_fd, ifindex, own);
+		if (rc < 0)
+			return rc;
 		mac = own;
-	if (rc == 0)
-		rc = arp_send(s, ifindex, bcast, mac, &addr, mac, &addr);
-	close(s);
-	return rc;
+	}
+	return arp_send(a->garp_fd, ifindex, bcast, mac, &addr, mac, &addr);
+}
+
+static struct garp **
+garp_slot(struct tunu_arp *a, int ifindex, struct in_addr addr)
+{
+	uint32_t h = ((uint32_t)ifindex * 0x9e3779b1u ^ addr.s_addr) * 0x85ebca6bu;
+	struct garp **pp = &a->garp_h[(h >> 16) % GARP_BUCKETS];
+
+	while (*pp != NULL && ((*pp)->ifindex != ifindex || (*pp)->addr.s_addr != addr.s_addr))
+		pp = &(*pp)->hnext;
+	return pp;
 }
 
 static void
-garp_free(struct garp *g)
+garp_push(struct tunu_arp *a, struct garp *g)
 {
-	struct garp **pp = &g->a->garps;
+	g->next = NULL;
+	g->prev = a->garp_last;
+	if (a->garp_last != NULL)
+		a->garp_last->next = g;
+	else
+		a->garps = g;
+	a->garp_last = g;
+}
 
-	while (*pp != g)
-		pp = &(*pp)->next;
-	*pp = g->next;
-	ev_timer_free(g->t);
+static void
+garp_unlink(struct tunu_arp *a, struct garp *g)
+{
+	if (g->prev != NULL)
+		g->prev->next = g->next;
+	else
+		a->garps = g->next;
+	if (g->next != NULL)
+		g->next->prev = g->prev;
+	else
+		a->garp_last = g->prev;
+}
+
+/*
+ * Cancel the series still running for @addr on @ifindex, if any. The timer stays armed
+ * for the old head: when it fires nothing is due and it re-arms for the new head.
+ */
+static void
+garp_cancel(struct tunu_arp *a, int ifindex, struct in_addr addr)
+{
+	struct garp **pp = garp_slot(a, ifindex, addr), *g = *pp;
+
+	if (g == NULL)
+		return;
+	*pp = g->hnext;
+	garp_unlink(a, g);
 	free(g);
 }
 
+/* Send the repeats that are due, requeue those with more to go, re-arm for the head. */
 static void
 garp_fire(void *arg)
 {
-	struct garp *g = arg;
-	int rc = garp_send(g->ifindex, g->addr, g->own_mac ? NULL : g->mac);
+	struct tunu_arp *a = arg;
+	uint64_t now = ev_now_ms();
+	struct garp *g;
+	int rc;
 
-	if (rc < 0)
-		log_rl(&g->a->rl, LOG_SS_TUNNEL, LOG_WARNING, "gratuitous ARP on ifindex %d: %s",
-		       g->ifindex, strerror(-rc));
-	if (--g->left == 0)
-		garp_free(g);
-	else
-		ev_timer_arm(g->t, GARP_GAP_MS);
+	while ((g = a->garps) != NULL && g->due_ms <= now) {
+		garp_unlink(a, g);
+		rc = garp_send(a, g->ifindex, g->addr, g->own_mac ? NULL : g->mac);
+		if (rc < 0)
+			log_rl(&a->rl, LOG_SS_TUNNEL, LOG_WARNING,
+			       "gratuitous ARP on ifindex %d: %s", g->ifindex, strerror(-rc));
+		if (--g->left == 0) {
+			struct garp **pp = garp_slot(a, g->ifindex, g->addr);
+
+			*pp = g->hnext;
+			free(g);
+			continue;
+		}
+		/* now + gap is not before any due time queued so far: the FIFO stays sorted. */
+		g->due_ms = now + GARP_GAP_MS;
+		garp_push(a, g);
+	}
+	if (a->garps != NULL)
+		ev_timer_arm(a->garp_t, a->garps->due_ms - now);
 }
 
 int
@@ -191,7 +279,7 @@ tunu_arp_announce(struct tunu_arp *a, const char *ifname, struct in_addr addr, c
                   unsigned count)
 {
 	int ifindex = (int)if_nametoindex(ifname);
-	struct garp *g;
+	struct garp *g, **pp;
 	int rc;
 
 	if (ifindex == 0)
@@ -200,28 +288,31 @@ tunu_arp_announce(struct tunu_arp *a, const char *ifname, struct in_addr addr, c
 		return -EINVAL;
 	if (mac != NULL && memcmp(mac, zero_mac, ETH_ALEN) == 0)
 		mac = NULL;
-	rc = garp_send(ifindex, addr, mac);
+	garp_cancel(a, ifindex, addr); /* this announcement supersedes it */
+	rc = garp_send(a, ifindex, addr, mac);
 	if (rc < 0) {
-		log_warnx(LOG_SS_TUNNEL, "gratuitous ARP on %s: %s", ifname, strerror(-rc));
+		log_rl(&a->rl, LOG_SS_TUNNEL, LOG_WARNING, "gratuitous ARP on %s: %s", ifname,
+		       strerror(-rc));
 		return rc;
 	}
 	if (count == 1)
 		return 0;
 	g = calloc(1, sizeof(*g));
-	if (g == NULL || (g->t = ev_timer_new(a->loop, garp_fire, g)) == NULL) {
-		free(g);
+	if (g == NULL)
 		return -ENOMEM;
-	}
-	g->a = a;
 	g->ifindex = ifindex;
 	g->addr = addr;
 	g->own_mac = mac == NULL;
 	if (mac != NULL)
 		memcpy(g->mac, mac, ETH_ALEN);
 	g->left = count - 1;
-	g->next = a->garps;
-	a->garps = g;
-	ev_timer_arm(g->t, GARP_GAP_MS);
+	g->due_ms = ev_now_ms() + GARP_GAP_MS;
+	garp_push(a, g);
+	pp = garp_slot(a, ifindex, addr); /* empty: cancelled above */
+	g->hnext = *pp;
+	*pp = g;
+	if (a->garps == g)
+		ev_timer_arm(a->garp_t, GARP_GAP_MS);
 	return 0;
 }
 
@@ -235,13 +326,13 @@ ent_hash(int ifindex, in_addr_t addr, const uint8_t *req)
 	for (int i = 0; i < ETH_ALEN; i++)
 		h = h * 31 + req[i];
 	h ^= h >> 16;
-	return (h * 0x45d9f3bu >> 7) % ARP_BUCKETS;
+	return h * 0x45d9f3bu >> 7;
 }
 
 static struct arp_ent **
 ent_slot(struct tunu_arp *a, int ifindex, in_addr_t addr, const uint8_t *req)
 {
-	struct arp_ent **pp = &a->b[ent_hash(ifindex, addr, req)];
+	struct arp_ent **pp = &a->b[ent_hash(ifindex, addr, req) & (a->nb - 1)];
 
 	for (; *pp != NULL; pp = &(*pp)->hnext)
 		if ((*pp)->ifindex == ifindex && (*pp)->pa.addr.s_addr == addr &&
@@ -383,6 +474,30 @@ ent_undo(struct tunu_arp *a, struct arp_ent *e)
 	}
 }
 
+/* Double the entry table (at most one entry per bucket on average); on ENOMEM keep it. */
+static void
+ent_grow(struct tunu_arp *a)
+{
+	size_t nb = a->nb * 2;
+	struct arp_ent **b = calloc(nb, sizeof(*b)), *e, *next;
+
+	if (b == NULL)
+		return;
+	for (size_t i = 0; i < a->nb; i++) {
+		for (e = a->b[i]; e != NULL; e = next) {
+			size_t k =
+			        ent_hash(e->ifindex, e->pa.addr.s_addr, e->pa.requester) & (nb - 1);
+
+			next = e->hnext;
+			e->hnext = b[k];
+			b[k] = e;
+		}
+	}
+	free(a->b);
+	a->b = b;
+	a->nb = nb;
+}
+
 int
 tunu_arp_proxy_add(struct tunu_arp *a, const struct tun_arp_proxy *pa)
 {
@@ -401,7 +516,8 @@ tunu_arp_proxy_add(struct tunu_arp *a, const struct tun_arp_proxy *pa)
 	e->pa = *pa;
 	e->ifindex = ifindex;
 	if (memcmp(pa->requester, zero_mac, ETH_ALEN) != 0 ||
-	    memcmp(pa->answer_mac, zero_mac, ETH_ALEN) != 0) {
+	    memcmp(pa->answer_mac, zero_mac, ETH_ALEN) != 0 ||
+	    (pa->addr.s_addr != INADDR_ANY && a->n_kernel >= ARP_KERNEL_MAX)) {
 		e->mode = ARP_USER;
 		rc = arp_if_get(a, ifindex, &e->ifc);
 	} else if (pa->addr.s_addr == INADDR_ANY) {
@@ -416,6 +532,10 @@ tunu_arp_proxy_add(struct tunu_arp *a, const struct tun_arp_proxy *pa)
 		return rc;
 	}
 	*pp = e;
+	if (e->mode == ARP_NEIGH)
+		a->n_kernel++;
+	if (++a->n > a->nb)
+		ent_grow(a);
 	return 0;
 }
 
@@ -432,8 +552,13 @@ tunu_arp_proxy_del(struct tunu_arp *a, const struct tun_arp_proxy *pa)
 	if (e == NULL)
 		return -ENOENT;
 	*pp = e->hnext;
+	a->n--;
+	if (e->mode == ARP_NEIGH)
+		a->n_kernel--;
 	ent_undo(a, e);
 	free(e);
+	if (pa->addr.s_addr != INADDR_ANY)
+		garp_cancel(a, ifindex, pa->addr); /* no more "it is here" for it */
 	return 0;
 }
 
@@ -446,7 +571,17 @@ tunu_arp_new(struct ev_loop *loop, struct nl_sock *sk)
 		return NULL;
 	a->loop = loop;
 	a->sk = sk;
+	a->garp_fd = -1;
 	a->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 10);
+	a->garp_t = ev_timer_new(loop, garp_fire, a);
+	a->nb = ARP_BUCKETS;
+	a->b = calloc(a->nb, sizeof(*a->b));
+	if (a->garp_t == NULL || a->b == NULL) {
+		ev_timer_free(a->garp_t);
+		free(a->b);
+		free(a);
+		return NULL;
+	}
 	return a;
 }
 
@@ -454,17 +589,24 @@ void
 tunu_arp_free(struct tunu_arp *a)
 {
 	struct arp_ent *e;
+	struct garp *g;
 
 	if (a == NULL)
 		return;
-	while (a->garps != NULL)
-		garp_free(a->garps);
-	for (size_t i = 0; i < ARP_BUCKETS; i++) {
+	while ((g = a->garps) != NULL) {
+		a->garps = g->next;
+		free(g);
+	}
+	ev_timer_free(a->garp_t);
+	if (a->garp_fd >= 0)
+		close(a->garp_fd);
+	for (size_t i = 0; i < a->nb; i++) {
 		while ((e = a->b[i]) != NULL) {
 			a->b[i] = e->hnext;
 			ent_undo(a, e);
 			free(e);
 		}
 	}
+	free(a->b);
 	free(a);
 }

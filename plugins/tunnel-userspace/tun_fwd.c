@@ -19,12 +19,19 @@
  * never touched again: counters are charged by a second lookup by id.
  * Routes into tunnels are found by longest prefix: one hash probe per
  * prefix length in use, so at most 33 probes and one for host routes only.
+ * Member routes (simultaneous bindings) share a destination and sit in the
+ * same chain; the lookup collects every member of the longest match, at
+ * most TUNU_FWD_MAX_MEMBERS.
  *
  * Packet path. Each packet is read once into a per-thread buffer at offset
  * TUNU_HEADROOM and encapsulated in place; decapsulated packets are written
  * to the TUN device straight from the receive buffer. There is no queue in
  * userspace: the kernel's socket and TUN queues are the bounded queues, and
- * a full one (EAGAIN, ENOBUFS) drops the packet and counts it. Each fd is
+ * a full one (EAGAIN, ENOBUFS) drops the packet and counts it. A packet
+ * for several member routes is encapsulated and sent once per member from
+ * the same buffer: IP-in-IP and GRE only write the headroom, and the inner
+ * header minimal encapsulation rewrites is restored from a saved copy (at
+ * most 60 bytes) before the next member, so the payload is never copied. Each fd is
  * served at most FWD_BATCH packets before poll() is asked again, so neither
  * direction starves the other.
  */
@@ -247,7 +254,27 @@ static bool
 ent_key_eq(const struct tunu_ent *a, const struct tunu_ent *b)
 {
 	return a->kind == b->kind && a->plen == b->plen && a->addr.s_addr == b->addr.s_addr &&
-	       (a->kind != TUNU_ENT_REV || strcmp(a->ifname, b->ifname) == 0);
+	       (a->kind != TUNU_ENT_REV || strcmp(a->ifname, b->ifname) == 0) &&
+	       (a->kind != TUNU_ENT_ROUTE || a->member == b->member) &&
+	       (a->kind != TUNU_ENT_ROUTE || !a->member || a->tunnel == b->tunnel);
+}
+
+/* ROUTE entries for @addr/@plen, and whether one of them is not a member. */
+static unsigned
+route_count(struct tunu_fwd *f, in_addr_t addr, unsigned plen, bool *plain)
+{
+	struct fwd_ent *fe = f->ents.b[h_ent(addr, plen, f->ents.size)];
+	unsigned n = 0;
+
+	*plain = false;
+	for (; fe != NULL; fe = fe->hnext) {
+		if (fe->e.kind == TUNU_ENT_ROUTE && fe->e.plen == plen &&
+		    fe->e.addr.s_addr == addr) {
+			n++;
+			*plain |= !fe->e.member;
+		}
+	}
+	return n;
 }
 
 static struct fwd_ent *
@@ -272,21 +299,31 @@ ent_lookup(struct tunu_fwd *f, enum tunu_ent_kind kind, in_addr_t addr, unsigned
 	return fe;
 }
 
-/* The tunnel a packet from @src to @dst enters: longest route prefix, then reverse entries. */
-static struct fwd_tun *
-route_lookup(struct tunu_fwd *f, in_addr_t src, in_addr_t dst)
+/*
+ * The tunnels a packet from @src to @dst enters: every route (member) of the longest
+ * matching prefix, else the reverse entry of @src. Fills @out (TUNU_FWD_MAX_MEMBERS slots).
+ * Return: the number of tunnels.
+ */
+static unsigned
+route_lookup(struct tunu_fwd *f, in_addr_t src, in_addr_t dst, struct fwd_tun **out)
 {
 	struct fwd_ent *fe;
+	unsigned n = 0;
 
-	for (int plen = 32; plen >= 0; plen--) {
+	for (int plen = 32; plen >= 0 && n == 0; plen--) {
+		in_addr_t a = dst & plen_mask((unsigned)plen);
+
 		if (f->route_plens[plen] == 0)
 			continue;
-		fe = ent_lookup(f, TUNU_ENT_ROUTE, dst & plen_mask((unsigned)plen), (unsigned)plen);
-		if (fe != NULL)
-			return fe->t;
+		for (fe = f->ents.b[h_ent(a, (unsigned)plen, f->ents.size)];
+		     fe != NULL && n < TUNU_FWD_MAX_MEMBERS; fe = fe->hnext)
+			if (fe->e.kind == TUNU_ENT_ROUTE && fe->e.plen == plen &&
+			    fe->e.addr.s_addr == a)
+				out[n++] = fe->t;
 	}
-	fe = ent_lookup(f, TUNU_ENT_REV, src, 32);
-	return fe != NULL ? fe->t : NULL;
+	if (n == 0 && (fe = ent_lookup(f, TUNU_ENT_REV, src, 32)) != NULL)
+		out[n++] = fe->t;
+	return n;
 }
 
 /* Unlink @fe from every list; the caller frees it. */
@@ -378,16 +415,24 @@ int
 tunu_fwd_ent_add(struct tunu_fwd *f, const struct tunu_ent *e)
 {
 	struct fwd_ent *fe = calloc(1, sizeof(*fe));
+	unsigned routes = 0;
+	bool plain = false;
 	int rc = 0;
 
 	if (fe == NULL)
 		return -ENOMEM;
 	fe->e = *e;
+	if (e->kind != TUNU_ENT_ROUTE)
+		fe->e.member = false;
 	pthread_mutex_lock(&f->lock);
+	if (e->kind == TUNU_ENT_ROUTE)
+		routes = route_count(f, e->addr.s_addr, e->plen, &plain);
 	if (e->kind != TUNU_ENT_LINK && (fe->t = tun_by_id(f, e->tunnel)) == NULL) {
 		rc = -ENOENT;
-	} else if (ent_find(f, e) != NULL) {
+	} else if (ent_find(f, &fe->e) != NULL || (routes > 0 && (plain || !fe->e.member))) {
 		rc = -EEXIST;
+	} else if (routes >= TUNU_FWD_MAX_MEMBERS) {
+		rc = -ENOSPC;
 	} else {
 		if (fe->t != NULL) {
 			fe->tnext = fe->t->ents;
@@ -404,6 +449,18 @@ tunu_fwd_ent_add(struct tunu_fwd *f, const struct tunu_ent *e)
 	pthread_mutex_unlock(&f->lock);
 	free(fe);
 	return rc;
+}
+
+unsigned
+tunu_fwd_routes(struct tunu_fwd *f, struct in_addr addr, unsigned plen)
+{
+	unsigned n;
+	bool plain;
+
+	pthread_mutex_lock(&f->lock);
+	n = plen <= 32 ? route_count(f, addr.s_addr, plen, &plain) : 0;
+	pthread_mutex_unlock(&f->lock);
+	return n;
 }
 
 int
@@ -499,19 +556,53 @@ charge(struct tunu_fwd *f, uint32_t id, enum charge what, size_t bytes)
 	pthread_mutex_unlock(&f->lock);
 }
 
-/* An inner packet from the TUN device: find its tunnel, encapsulate in place, send. */
+/* Where one copy of a packet goes, copied from a tunnel under the lock. */
+struct fwd_copy {
+	uint32_t id;
+	enum tunu_encap type;
+	int fd;
+	struct tunu_outer o;
+};
+
+/* Encapsulate the inner packet @pkt of @n bytes in place for @c and send it. */
+static void
+send_copy(struct tunu_fwd *f, const struct fwd_copy *c, uint8_t *pkt, size_t n)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = c->o.dst };
+	uint8_t *out;
+	size_t olen;
+	int rc;
+
+	rc = tunu_encap(c->type, &c->o, pkt, n, &out, &olen);
+	if (rc != 0) {
+		charge(f, c->id, CH_TX_ERR, 0);
+		log_rl(&f->rl, LOG_SS_TUNNEL, LOG_NOTICE, "tunnel %u: not encapsulated: %s", c->id,
+		       tunu_strerror(rc));
+		return;
+	}
+	if (sendto(c->fd, out, olen, MSG_DONTWAIT, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		rc = errno;
+		charge(f, c->id, CH_TX_ERR, 0);
+		log_rl(&f->rl, LOG_SS_TUNNEL, LOG_NOTICE, "tunnel %u: send: %s", c->id,
+		       strerror(rc));
+		return;
+	}
+	charge(f, c->id, CH_TX, olen);
+}
+
+/*
+ * An inner packet from the TUN device: find its tunnels (several for member routes),
+ * encapsulate in place and send, once per tunnel.
+ */
 static void
 from_tun(struct tunu_fwd *f, uint8_t *pkt, size_t n)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct tunu_outer o = { 0 };
-	struct fwd_tun *t = NULL;
-	enum tunu_encap type = TUNU_ENC_IPIP;
+	struct fwd_tun *t[TUNU_FWD_MAX_MEMBERS];
+	struct fwd_copy c[TUNU_FWD_MAX_MEMBERS];
+	uint8_t saved[60];
+	size_t hlen = 0;
 	in_addr_t src, dst;
-	uint32_t id = 0;
-	uint8_t *out;
-	size_t olen;
-	int fd = -1, rc;
+	unsigned nt;
 
 	if (n < TUNU_IPHDR_LEN || pkt[0] >> 4 != 4) {
 		charge(f, 0, CH_DROP, 0); /* IPv6 or junk: we only route IPv4 */
@@ -520,39 +611,36 @@ from_tun(struct tunu_fwd *f, uint8_t *pkt, size_t n)
 	memcpy(&src, pkt + 12, 4);
 	memcpy(&dst, pkt + 16, 4);
 	pthread_mutex_lock(&f->lock);
-	t = route_lookup(f, src, dst);
-	if (t != NULL) {
-		id = t->id;
-		type = t->p.encap;
-		fd = f->raw[sock_of(type)];
-		o.src = t->p.local;
-		o.dst = t->p.remote;
-		o.ttl = t->p.ttl;
-		o.id = t->ip_id++;
-		o.key_present = t->p.key_present;
-		o.key = t->p.key;
-	} else {
+	nt = route_lookup(f, src, dst, t);
+	for (unsigned i = 0; i < nt; i++) {
+		c[i] = (struct fwd_copy){
+			.id = t[i]->id,
+			.type = t[i]->p.encap,
+			.fd = f->raw[sock_of(t[i]->p.encap)],
+			.o = { .src = t[i]->p.local,
+			       .dst = t[i]->p.remote,
+			       .ttl = t[i]->p.ttl,
+			       .id = t[i]->ip_id++,
+			       .key_present = t[i]->p.key_present,
+			       .key = t[i]->p.key },
+		};
+	}
+	if (nt == 0)
 		count(&f->total, CH_DROP, 0);
-	}
 	pthread_mutex_unlock(&f->lock);
-	if (t == NULL)
-		return;
 
-	rc = tunu_encap(type, &o, pkt, n, &out, &olen);
-	if (rc != 0) {
-		charge(f, id, CH_TX_ERR, 0);
-		log_rl(&f->rl, LOG_SS_TUNNEL, LOG_NOTICE, "tunnel %u: not encapsulated: %s", id,
-		       tunu_strerror(rc));
-		return;
+	if (nt > 1) {
+		/* Minimal encapsulation rewrites the inner header: keep it for the next copy. */
+		hlen = (size_t)(pkt[0] & 0x0f) * 4;
+		if (hlen > n)
+			hlen = n;
+		memcpy(saved, pkt, hlen);
 	}
-	sin.sin_addr = o.dst;
-	if (sendto(fd, out, olen, MSG_DONTWAIT, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-		rc = errno;
-		charge(f, id, CH_TX_ERR, 0);
-		log_rl(&f->rl, LOG_SS_TUNNEL, LOG_NOTICE, "tunnel %u: send: %s", id, strerror(rc));
-		return;
+	for (unsigned i = 0; i < nt; i++) {
+		if (i > 0 && c[i - 1].type == TUNU_ENC_MIN)
+			memcpy(pkt, saved, hlen);
+		send_copy(f, &c[i], pkt, n);
 	}
-	charge(f, id, CH_TX, olen);
 }
 
 /* An encapsulated packet from a raw socket: validate, find its tunnel, deliver the inner one. */
@@ -722,6 +810,12 @@ tunu_fwd_new(int tun_fd)
 fail:
 	tunu_fwd_free(f);
 	return NULL;
+}
+
+bool
+tunu_fwd_has_minimal(const struct tunu_fwd *f)
+{
+	return f->raw[SOCK_MIN] >= 0;
 }
 
 void

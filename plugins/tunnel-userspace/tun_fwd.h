@@ -45,8 +45,11 @@ enum tunu_ent_kind {
 };
 
 /**
- * struct tunu_ent - a forwarding entry; the key is @kind, @addr, @plen, and @ifname for REV.
+ * struct tunu_ent - a forwarding entry; the key is @kind, @addr, @plen, @ifname for REV,
+ *	and @tunnel for a member ROUTE.
  * @kind: see enum tunu_ent_kind.
+ * @member: ROUTE only: one of several routes for @addr/@plen, each into its own
+ *	tunnel; a packet goes into every member's tunnel (one copy each).
  * @plen: prefix length (32 for REV).
  * @addr: destination (ROUTE, LINK) or source (REV), masked to @plen.
  * @ifname: REV: arrival interface ("" for any); LINK: outgoing interface.
@@ -56,6 +59,7 @@ enum tunu_ent_kind {
  */
 struct tunu_ent {
 	enum tunu_ent_kind kind;
+	bool member;
 	uint8_t plen;
 	struct in_addr addr;
 	char ifname[IF_NAMESIZE];
@@ -80,6 +84,14 @@ typedef void (*tunu_ent_fn)(const struct tunu_ent *e, void *arg);
  * Return: the forwarder, or NULL (logged).
  */
 struct tunu_fwd *tunu_fwd_new(int tun_fd);
+
+/**
+ * tunu_fwd_has_minimal - whether the socket for minimal encapsulation (protocol 55) is open.
+ * @f: the forwarder.
+ *
+ * Return: true when minimal-encapsulation tunnels can be added.
+ */
+bool tunu_fwd_has_minimal(const struct tunu_fwd *f);
 
 /**
  * tunu_fwd_free - stop and join the thread, close the raw sockets, free every table.
@@ -109,15 +121,30 @@ int tunu_fwd_tunnel_add(struct tunu_fwd *f, const struct tunu_tparams *p, uint32
  */
 int tunu_fwd_tunnel_del(struct tunu_fwd *f, uint32_t id, tunu_ent_fn fn, void *arg);
 
+/* Most member routes one destination may have: the HA's max-simultaneous-bindings bound. */
+#define TUNU_FWD_MAX_MEMBERS 16
+
 /**
  * tunu_fwd_ent_add - add entry @e.
  * @f: the forwarder.
  * @e: the entry; copied.
  *
- * Return: 0, -EEXIST (same key), -ENOENT (ROUTE or REV into an unknown
- * tunnel) or -ENOMEM.
+ * Return: 0, -EEXIST (same key, or a member and a non-member ROUTE for one
+ * destination), -ENOENT (ROUTE or REV into an unknown tunnel), -ENOSPC
+ * (TUNU_FWD_MAX_MEMBERS members already) or -ENOMEM.
  */
 int tunu_fwd_ent_add(struct tunu_fwd *f, const struct tunu_ent *e);
+
+/**
+ * tunu_fwd_routes - number of ROUTE entries (members or not) for @addr/@plen.
+ * @f: the forwarder.
+ * @addr: destination, masked to @plen.
+ * @plen: prefix length.
+ *
+ * The kernel route into the TUN device exists while this is not zero.
+ * Return: the count.
+ */
+unsigned tunu_fwd_routes(struct tunu_fwd *f, struct in_addr addr, unsigned plen);
 
 /**
  * tunu_fwd_ent_del - remove the entry with @key's key.

@@ -144,6 +144,9 @@ int tunu_arp_proxy_add(struct tunu_arp *a, const struct tun_arp_proxy *pa);
  * @a: the table.
  * @pa: the key (everything but the answer address).
  *
+ * Also cancels the gratuitous ARP series still running for the address on
+ * the interface (not for the 0.0.0.0 entry).
+ *
  * Return: 0 or -ENOENT.
  */
 int tunu_arp_proxy_del(struct tunu_arp *a, const struct tun_arp_proxy *pa);
@@ -155,6 +158,9 @@ int tunu_arp_proxy_del(struct tunu_arp *a, const struct tun_arp_proxy *pa);
  * @addr: address announced.
  * @mac: link-layer address announced; NULL or all zero for the interface's own.
  * @count: number of replies (1 to 10); the first leaves at once.
+ *
+ * A series still running for @addr on @ifname is cancelled first: the new
+ * one replaces it.
  *
  * Return: 0 or a negative errno (nothing scheduled then).
  */

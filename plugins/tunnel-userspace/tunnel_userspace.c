@@ -72,7 +72,9 @@ ent_undo(const struct tunu_ent *e, void *arg)
 
 	switch (e->kind) {
 	case TUNU_ENT_ROUTE:
-		tunu_nl_route(tu->sk, tu->ifindex, e->addr, e->plen, 0, false);
+		/* Member routes share one kernel route: it goes with the last of them. */
+		if (tunu_fwd_routes(tu->fwd, e->addr, e->plen) == 0)
+			tunu_nl_route(tu->sk, tu->ifindex, e->addr, e->plen, 0, false);
 		break;
 	case TUNU_ENT_LINK:
 		tunu_nl_route(tu->sk, e->ifindex, e->addr, 32, 0, false);
@@ -93,6 +95,8 @@ ent_apply(struct tunu *tu, const struct tunu_ent *e)
 
 	switch (e->kind) {
 	case TUNU_ENT_ROUTE:
+		if (tunu_fwd_routes(tu->fwd, e->addr, e->plen) > 1)
+			return 0; /* another member made the kernel route */
 		return tunu_nl_route(tu->sk, tu->ifindex, e->addr, e->plen, 0, true);
 	case TUNU_ENT_LINK:
 		rc = tunu_nl_neigh(tu->sk, e->ifindex, e->addr, e->mac, false, true);
@@ -210,6 +214,15 @@ fail:
 	return NULL;
 }
 
+static uint32_t
+tunu_caps(void *inst)
+{
+	struct tunu *tu = inst;
+
+	return TUN_CAP_IPIP | TUN_CAP_GRE | TUN_CAP_REVERSE | TUN_CAP_MULTI_ROUTE |
+	       (tunu_fwd_has_minimal(tu->fwd) ? TUN_CAP_MINIMAL : 0);
+}
+
 static int
 tunu_tunnel_add(void *inst, const struct tun_params *p, uint32_t *id, char *errmsg, size_t errlen)
 {
@@ -268,12 +281,15 @@ route_key(const struct tun_route *r, struct tunu_ent *e)
 		return -EINVAL;
 	e->plen = r->plen;
 	e->addr.s_addr = r->dst.s_addr & (r->plen == 0 ? 0 : htonl(~0u << (32 - r->plen)));
+	if ((r->flags & ~TUN_ROUTE_F_MEMBER) != 0)
+		return -EINVAL;
 	if (r->kind == TUN_ROUTE_TUNNEL) {
 		e->kind = TUNU_ENT_ROUTE;
+		e->member = (r->flags & TUN_ROUTE_F_MEMBER) != 0;
 		e->tunnel = r->tunnel;
 		return 0;
 	}
-	if (r->kind == TUN_ROUTE_LINK && r->plen == 32) {
+	if (r->kind == TUN_ROUTE_LINK && r->plen == 32 && r->flags == 0) {
 		e->kind = TUNU_ENT_LINK;
 		return 0;
 	}
@@ -289,7 +305,7 @@ tunu_route_add(void *inst, const struct tun_route *r, char *errmsg, size_t errle
 
 	if (rc < 0) {
 		snprintf(errmsg, errlen,
-		         "invalid route (prefix length, or a link route that is "
+		         "invalid route (prefix length, flags, or a link route that is "
 		         "not a host route)");
 		return rc;
 	}
@@ -386,6 +402,7 @@ tunu_get_stats(void *inst, uint32_t id, struct tun_stats *st)
 }
 
 static const struct tun_ops tunnel_userspace_ops = {
+	.caps = tunu_caps,
 	.create = tunu_create,
 	.destroy = tunu_destroy,
 	.configure = NULL,

@@ -119,3 +119,56 @@ def test_client_roams_away_and_back(net):
     echoed = status()["echoed"]
     wait_until(lambda: _progressing(status, echoed), timeout=20,
                message=lambda: f"TCP session back home: {status()}")
+
+
+def _gateway_lladdr(topo):
+    """The client's neighbour entry for its gateway: (MAC or None, state list)."""
+    for n in topo["client"].ip_json("neigh", "show", R.HA_ADDR, "dev", "eth0"):
+        if n.get("dst") == R.HA_ADDR:
+            return (n.get("lladdr") or "").lower() or None, n.get("state", [])
+    return None, []
+
+
+@pytest.fixture
+def net_keep_neighbours():
+    """The roaming topology whose client keeps its neighbour cache across moves."""
+    _must_be_root()
+    spec = R.keep_neighbours_on_roam(R.topology(start="hap"))
+    spec["daemons"] = R.daemons(lifetime=20)
+    with Topology(spec, prefix=PREFIX) as topo:
+        yield topo
+
+
+def test_gateway_restored_on_return(net_keep_neighbours):
+    """Back home, the home AP gives the client its gateway's real MAC (issue #4, return home).
+
+    The client keeps its neighbour cache across moves (as a wireless client does) and does
+    no attachment detection of its own after the roam back (it only announces its
+    address), so without the home AP's unsolicited ARP reply its neighbour entry for the
+    gateway would keep the FA's MAC, which the foreign AP gave it.
+    """
+    topo = net_keep_neighbours
+    fap, hap = topo.daemons["fap"], topo.daemons["hap"]
+    hr_mac = topo["hr"].link("lan0")["address"].lower()
+    fa_mac = topo["fr"].link("lan0")["address"].lower()
+
+    assert topo["cn"].ping(R.CLIENT_ADDR, count=2, deadline=10), "client not reachable at home"
+    wait_until(lambda: _gateway_lladdr(topo)[0] == hr_mac, timeout=10,
+               message=lambda: f"client's gateway entry at home: {_gateway_lladdr(topo)}")
+
+    mark = fap.mark()
+    R.roam(topo, "fap")
+    fap.wait_log(r"registered 192\.0\.2\.100 .*code 0", timeout=20, since=mark)
+    # Precondition: away, the client's entry for its gateway holds the FA's MAC.
+    wait_until(lambda: _gateway_lladdr(topo)[0] == fa_mac, timeout=10,
+               message=lambda: f"client's gateway entry away: {_gateway_lladdr(topo)}")
+
+    mark = hap.mark()
+    R.roam(topo, "hap", dna=False)
+    wait_until(lambda: _gateway_lladdr(topo)[0] == hr_mac, timeout=10,
+               message=lambda: f"client's gateway entry back home: {_gateway_lladdr(topo)}, "
+                               f"home AP log: {hap.log_text(since=mark)[-1500:]}")
+    assert hap.log_contains(r"client 192\.0\.2\.100 at home: told it gateway 192\.0\.2\.1 "
+                            r"is at " + hr_mac, since=mark)
+    wait_until(lambda: not _ha_has_binding(topo), timeout=10, message="HA binding removed")
+    assert topo["cn"].ping(R.CLIENT_ADDR, count=2, deadline=10), "client not reachable back home"

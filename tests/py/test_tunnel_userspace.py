@@ -18,8 +18,8 @@ Needs root, tcpdump, tshark, ping (iputils-ping) and python3-scapy.
 """
 import os
 import select
+import socket
 import subprocess
-import time
 
 import pytest
 
@@ -381,25 +381,89 @@ def test_proxy_arp_responder_filters_requester(pair):
     assert arp_ask(pair, target) == []
 
 
+def arp_replies(cap):
+    """(sender address, sender MAC) of every ARP reply captured so far on an Ethernet link."""
+    out = []
+    for f in cap.packets():
+        if len(f) >= 42 and f[12:14] == b"\x08\x06" and f[20:22] == b"\x00\x02":
+            out.append((socket.inet_ntoa(f[28:32]), ":".join(f"{b:02x}" for b in f[22:28])))
+    return out
+
+
 def test_gratuitous_arp(pair):
     addr, mac = "192.0.2.50", "02:00:5e:00:53:50"
+    other = "192.0.2.51"
+    va = pair.mac(pair.a, "va")
     cap = pair.capture(pair.b, "vb", ["arp"])
-    t0 = time.monotonic()
-    pair.da.cmd(f"garp va {addr} {mac} 2")
+    pair.da.cmd(f"garp va {addr} {mac} 3")
+    # A series for a different address runs alongside, queued after the first one.
+    pair.da.cmd(f"garp va {other} - 3")
+    # A new announcement of the same address replaces the series still running for it.
     pair.da.cmd(f"garp va {addr} - 1")
-    wait_until(lambda: time.monotonic() - t0 > 1.5, timeout=5)
+    # The other series' repeats are due after any repeat of the replaced one would have
+    # been: once its third reply is on the wire, a stale repeat would be too.
+    wait_until(lambda: arp_replies(cap).count((other, va)) >= 3, timeout=8,
+               message="three announcements of the other address")
     path = pair.stop_capture(cap)
-    rows = tshark(path, f"arp.src.proto_ipv4 == {addr}",
+    rows = tshark(path, f"arp.src.proto_ipv4 == {addr} or arp.src.proto_ipv4 == {other}",
                   ["frame.time_relative", "arp.opcode", "arp.src.hw_mac", "arp.dst.proto_ipv4",
-                   "arp.dst.hw_mac", "eth.dst"])
-    ours = [r for r in rows if r[2] == mac]
-    own = [r for r in rows if r[2] == pair.mac(pair.a, "va")]
-    assert len(ours) == 2 and len(own) == 1, rows
-    for r in ours + own:
-        assert r[1] == "2" and r[3] == addr and r[5] == "ff:ff:ff:ff:ff:ff", r
+                   "arp.dst.hw_mac", "eth.dst", "arp.src.proto_ipv4"])
+    ours = [r for r in rows if r[6] == addr and r[2] == mac]
+    own = [r for r in rows if r[6] == addr and r[2] == va]
+    others = [r for r in rows if r[6] == other]
+    assert len(ours) == 1 and len(own) == 1, rows  # the first series stopped after one
+    assert len(others) == 3 and all(r[2] == va for r in others), rows
+    for r in ours + own + others:
+        assert r[1] == "2" and r[3] == r[6] and r[5] == "ff:ff:ff:ff:ff:ff", r
     assert ours[0][4] == mac
-    gap = float(ours[1][0]) - float(ours[0][0])
-    assert 0.8 < gap < 1.5, gap
+    gaps = [float(b[0]) - float(a[0]) for a, b in zip(others, others[1:])]
+    assert all(0.8 < g < 1.5 for g in gaps), gaps
+
+
+def test_proxy_del_cancels_gratuitous_arp(pair):
+    addr, control = "192.0.2.52", "192.0.2.53"
+    va = pair.mac(pair.a, "va")
+    pair.da.cmd(f"proxy-add va {addr} - -")
+    cap = pair.capture(pair.b, "vb", ["arp"])
+    pair.da.cmd(f"garp va {addr} - 3")
+    pair.da.cmd(f"garp va {control} - 2")
+    pair.da.cmd(f"proxy-del va {addr} -")  # the address is no longer ours to announce
+    wait_until(lambda: arp_replies(cap).count((control, va)) >= 2, timeout=8,
+               message="both announcements of the control address")
+    pair.stop_capture(cap)
+    got = arp_replies(cap)
+    assert got.count((addr, va)) == 1, got  # only the one sent before the delete
+
+
+def test_member_routes_copy_to_every_tunnel(pair):
+    assert pair.da.cmd("caps").split() == ["ipip", "gre", "minimal", "reverse", "multi-route"]
+    ti = pair.da.cmd(f"tunnel-add {A_OUT} {B_OUT} ipip")
+    tg = pair.da.cmd(f"tunnel-add {A_OUT} {B_OUT} gre")
+    pair.db.cmd(f"route-add {A_IN}/32 tunnel " + pair.db.cmd(f"tunnel-add {B_OUT} {A_OUT} ipip"))
+    pair.db.cmd(f"tunnel-add {B_OUT} {A_OUT} gre")
+    pair.da.cmd(f"route-add {B_IN}/32 member {ti}")
+    pair.da.cmd(f"route-add {B_IN}/32 member {tg}")
+    assert "err 17" in pair.da.try_cmd(f"route-add {B_IN}/32 member {ti}")  # EEXIST
+    assert "err 17" in pair.da.try_cmd(f"route-add {B_IN}/32 tunnel {ti}")  # not a member
+    cap = pair.capture(pair.a, "va")
+    sh("ip", "netns", "exec", pair.a, "ping", "-n", "-c", 3, "-i", "0.2", "-W", "1", "-I", A_IN,
+       B_IN, check=False, timeout=30)
+    path = pair.stop_capture(cap)
+    echo = lambda proto: [r for r in tshark(  # noqa: E731
+        path, f"ip.proto == {proto} and ip.src == {A_OUT} and icmp.type == 8",
+        ["icmp.seq"])]
+    # One copy of each echo request into each member's tunnel, no more.
+    assert sorted(echo(4)) == sorted(echo(47)) and len(echo(4)) == 3, (echo(4), echo(47))
+    assert pair.da.stats(ti)["tx_packets"] == pair.da.stats(tg)["tx_packets"] == 3
+    # Deleting one member keeps the other (and the kernel route).
+    pair.da.cmd(f"route-del {B_IN}/32 member {ti}")
+    assert B_IN in sh("ip", "-n", pair.a, "route", "show", B_IN).stdout
+    cap = pair.capture(pair.a, "va")
+    assert pair.ping(count=2) == 2
+    path = pair.stop_capture(cap)
+    assert len(echo(47)) == 2 and echo(4) == [], (echo(4), echo(47))
+    pair.da.cmd(f"route-del {B_IN}/32 member {tg}")
+    assert sh("ip", "-n", pair.a, "route", "show", B_IN).stdout.strip() == ""
 
 
 def test_reverse_tunnel(pair):

@@ -25,7 +25,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +32,7 @@
 #include <unistd.h>
 
 #include "aap_client.h"
+#include "driver_common.h"
 #include "ev.h"
 #include "log.h"
 
@@ -40,8 +40,7 @@ struct drv {
 	struct ev_loop *loop;
 	struct aap_client_config cfg;
 	struct aap_client *c;
-	char line[1024];
-	size_t len;
+	struct drv_lines in;
 };
 
 static void
@@ -139,8 +138,9 @@ drv_hex(const char *s, uint8_t *out, size_t cap)
 }
 
 static void
-drv_command(struct drv *d, char *line)
+drv_command(void *arg0, char *line)
 {
+	struct drv *d = arg0;
 	char *cmd = strtok(line, " \t"), *arg = strtok(NULL, " \t"), *arg2 = strtok(NULL, " \t");
 	char err[256] = "";
 	int n;
@@ -193,42 +193,10 @@ drv_command(struct drv *d, char *line)
 	}
 }
 
-static void
-drv_stdin(int fd, unsigned what, void *arg)
-{
-	struct drv *d = arg;
-	ssize_t n;
-
-	(void)what;
-	n = read(fd, d->line + d->len, sizeof(d->line) - 1 - d->len);
-	if (n <= 0) {
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		ev_loop_break(d->loop);
-		return;
-	}
-	d->len += (size_t)n;
-	for (;;) {
-		char *nl = memchr(d->line, '\n', d->len);
-		size_t used;
-
-		if (nl == NULL)
-			break;
-		*nl = '\0';
-		used = (size_t)(nl - d->line) + 1;
-		drv_command(d, d->line);
-		memmove(d->line, d->line + used, d->len - used);
-		d->len -= used;
-	}
-	if (d->len == sizeof(d->line) - 1)
-		d->len = 0; /* an over-long line is dropped */
-}
-
 int
 main(void)
 {
 	struct drv d = { 0 };
-	struct ev_io *io;
 
 	log_init("aap-driver", LOG_DEST_STDERR, LOG_INFO);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -236,12 +204,10 @@ main(void)
 	d.loop = ev_loop_new();
 	if (d.loop == NULL)
 		return 2;
-	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
-	io = ev_io_new(d.loop, 0, EV_IO_READ, drv_stdin, &d);
-	if (io == NULL)
+	if (drv_lines_start(&d.in, d.loop, drv_command, &d) < 0)
 		return 2;
 	ev_loop_run(d.loop);
-	ev_io_free(io);
+	drv_lines_stop(&d.in);
 	aap_client_stop(d.c);
 	explicit_bzero(&d.cfg, sizeof(d.cfg));
 	ev_loop_free(d.loop);

@@ -23,7 +23,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +32,7 @@
 #include <libyang/libyang.h>
 
 #include "discovery.h"
+#include "driver_common.h"
 #include "ev.h"
 #include "log.h"
 #include "plugin.h"
@@ -45,8 +45,7 @@ struct drv {
 	struct disc_env env;
 	void *inst;
 	bool restart_on_event;
-	char line[1024];
-	size_t len;
+	struct drv_lines in;
 };
 
 static const char *const drv_event_names[] = {
@@ -204,8 +203,9 @@ drv_reply(const char *what, int rc, const char *err)
 }
 
 static void
-drv_command(struct drv *d, char *line)
+drv_command(void *arg0, char *line)
 {
+	struct drv *d = arg0;
 	char *cmd = strtok(line, " \t\r"), *arg = strtok(NULL, " \t\r");
 	char err[256] = "";
 	struct disc_status st = { 0 };
@@ -261,43 +261,11 @@ drv_command(struct drv *d, char *line)
 	}
 }
 
-static void
-drv_stdin(int fd, unsigned what, void *arg)
-{
-	struct drv *d = arg;
-	ssize_t n;
-
-	(void)what;
-	n = read(fd, d->line + d->len, sizeof(d->line) - 1 - d->len);
-	if (n <= 0) {
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		ev_loop_break(d->loop);
-		return;
-	}
-	d->len += (size_t)n;
-	for (;;) {
-		char *nl = memchr(d->line, '\n', d->len);
-		size_t used;
-
-		if (nl == NULL)
-			break;
-		*nl = '\0';
-		used = (size_t)(nl - d->line) + 1;
-		drv_command(d, d->line);
-		memmove(d->line, d->line + used, d->len - used);
-		d->len -= used;
-	}
-	if (d->len == sizeof(d->line) - 1)
-		d->len = 0; /* an over-long line is dropped */
-}
-
 int
 main(int argc, char **argv)
 {
 	struct drv d = { 0 };
 	struct pmip_plugin *pl;
-	struct ev_io *io;
 	char err[256] = "", dir[4096], ietf[4200], *slash;
 
 	if (argc != 4) {
@@ -342,12 +310,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	printf("{\"t\":%llu,\"ready\":\"%s\"}\n", (unsigned long long)ev_now_ms(), argv[1]);
-	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
-	io = ev_io_new(d.loop, 0, EV_IO_READ, drv_stdin, &d);
-	if (io == NULL)
+	if (drv_lines_start(&d.in, d.loop, drv_command, &d) < 0)
 		return 2;
 	ev_loop_run(d.loop);
-	ev_io_free(io);
+	drv_lines_stop(&d.in);
 	d.ops->destroy(d.inst);
 	ev_loop_run_once(d.loop); /* orphaned deferred calls run and free themselves */
 	plugin_unload(pl);

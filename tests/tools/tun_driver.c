@@ -11,7 +11,9 @@
  *   tunnel-add LOCAL REMOTE ipip|gre|minimal [key K] [ttl T]   -> ok ID
  *   tunnel-del ID
  *   route-add DST/PLEN tunnel ID | route-add DST/PLEN link IFNAME MAC
- *   route-del DST/PLEN tunnel|link
+ *   route-add DST/PLEN member ID     (a TUN_ROUTE_F_MEMBER route into tunnel ID)
+ *   route-del DST/PLEN tunnel|link   route-del DST/PLEN member ID
+ *   caps                              -> ok ipip gre minimal reverse multi-route (those set)
  *   reverse-add SRC IFNAME|- ID       reverse-del SRC IFNAME|-
  *   proxy-add IFNAME ADDR REQMAC|- ANSMAC|-     proxy-del IFNAME ADDR REQMAC|-
  *   garp IFNAME ADDR MAC|- COUNT
@@ -28,6 +30,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "driver_common.h"
 #include "ev.h"
 #include "log.h"
 #include "plugin.h"
@@ -37,8 +40,7 @@ struct drv {
 	struct ev_loop *loop;
 	const struct tun_ops *ops;
 	void *inst;
-	char line[1024];
-	size_t len;
+	struct drv_lines in;
 };
 
 static int
@@ -141,8 +143,9 @@ run(struct drv *d, char **av, int ac, char *out, size_t outlen, char *err, size_
 
 		if (parse_prefix(av[1], &r.dst, &r.plen))
 			return -EINVAL;
-		if (strcmp(av[2], "tunnel") == 0) {
+		if (strcmp(av[2], "tunnel") == 0 || strcmp(av[2], "member") == 0) {
 			r.kind = TUN_ROUTE_TUNNEL;
+			r.flags = av[2][0] == 'm' ? TUN_ROUTE_F_MEMBER : 0;
 			r.tunnel = ac > 3 ? (uint32_t)strtoul(av[3], NULL, 0) : 0;
 		} else if (strcmp(av[2], "link") == 0) {
 			r.kind = TUN_ROUTE_LINK;
@@ -183,6 +186,24 @@ run(struct drv *d, char **av, int ac, char *out, size_t outlen, char *err, size_
 			return -EOPNOTSUPP;
 		return o->gratuitous_arp(d->inst, av[1], a, mac, (unsigned)atoi(av[4]));
 	}
+	if (strcmp(av[0], "caps") == 0 && ac == 1) {
+		static const struct {
+			uint32_t cap;
+			const char *name;
+		} names[] = { { TUN_CAP_IPIP, "ipip" },
+			      { TUN_CAP_GRE, "gre" },
+			      { TUN_CAP_MINIMAL, "minimal" },
+			      { TUN_CAP_REVERSE, "reverse" },
+			      { TUN_CAP_MULTI_ROUTE, "multi-route" } };
+		uint32_t c = tun_caps(o, d->inst);
+		size_t n = 0;
+
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if ((c & names[i].cap) && n < outlen)
+				n += (size_t)snprintf(out + n, outlen - n, "%s%s", n > 0 ? " " : "",
+				                      names[i].name);
+		return 0;
+	}
 	if (strcmp(av[0], "stats") == 0 && ac == 2) {
 		rc = o->get_stats(d->inst, (uint32_t)strtoul(av[1], NULL, 0), &st);
 		if (rc == 0)
@@ -221,29 +242,11 @@ handle_line(struct drv *d, char *line)
 		printf("err %d %s\n", -rc, err[0] != '\0' ? err : strerror(-rc));
 }
 
+/* One command line: answered and flushed at once, the test waits for the answer. */
 static void
-on_stdin(int fd, unsigned what, void *arg)
+on_line(void *arg, char *line)
 {
-	struct drv *d = arg;
-	ssize_t n = read(fd, d->line + d->len, sizeof(d->line) - 1 - d->len);
-	char *nl;
-
-	if (n <= 0) {
-		ev_loop_break(d->loop);
-		return;
-	}
-	d->len += (size_t)n;
-	d->line[d->len] = '\0';
-	while ((nl = strchr(d->line, '\n')) != NULL) {
-		size_t used = (size_t)(nl - d->line) + 1;
-
-		*nl = '\0';
-		handle_line(d, d->line);
-		memmove(d->line, d->line + used, d->len - used + 1);
-		d->len -= used;
-	}
-	if (d->len == sizeof(d->line) - 1)
-		d->len = 0; /* an overlong line is dropped */
+	handle_line(arg, line);
 	fflush(stdout);
 }
 
@@ -254,8 +257,8 @@ main(int argc, char **argv)
 	struct tun_env env;
 	struct drv d = { 0 };
 	struct pmip_plugin *pl;
-	struct ev_io *io;
 	char err[256] = "";
+	int rc;
 
 	log_init("tun-driver", LOG_DEST_STDERR, LOG_INFO);
 	d.loop = ev_loop_new();
@@ -274,12 +277,12 @@ main(int argc, char **argv)
 		plugin_unload(pl);
 		return 1;
 	}
-	io = ev_io_new(d.loop, STDIN_FILENO, EV_IO_READ, on_stdin, &d);
+	rc = drv_lines_start(&d.in, d.loop, on_line, &d);
 	printf("ready %s\n", name);
 	fflush(stdout);
-	if (io != NULL)
+	if (rc == 0)
 		ev_loop_run(d.loop);
-	ev_io_free(io);
+	drv_lines_stop(&d.in);
 	d.ops->destroy(d.inst);
 	plugin_unload(pl);
 	ev_loop_free(d.loop);

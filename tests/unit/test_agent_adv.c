@@ -341,16 +341,16 @@ m_ifindex(void *arg, const char *name)
 	return IFIDX;
 }
 
-static int
-t_add_min_ok(void *inst, const struct tun_params *p, uint32_t *id, char *e, size_t el)
+static uint32_t
+t_caps_min(void *inst)
 {
-	return -EINVAL; /* takes the encapsulation, refuses the empty endpoints */
+	return TUN_CAP_IPIP | TUN_CAP_MINIMAL;
 }
 
-static int
-t_add_min_no(void *inst, const struct tun_params *p, uint32_t *id, char *e, size_t el)
+static uint32_t
+t_caps_no_min(void *inst)
 {
-	return p->encap == TUN_ENCAP_MINIMAL ? -EOPNOTSUPP : -EINVAL;
+	return TUN_CAP_IPIP | TUN_CAP_GRE;
 }
 
 static uint16_t
@@ -387,8 +387,8 @@ fa_flags_with(bool configured, const struct tun_ops *ops)
 static void
 test_fa_minimal_flag(void **state)
 {
-	static const struct tun_ops ok = { .tunnel_add = t_add_min_ok };
-	static const struct tun_ops no = { .tunnel_add = t_add_min_no };
+	static const struct tun_ops ok = { .caps = t_caps_min };
+	static const struct tun_ops no = { .caps = t_caps_no_min };
 
 	assert_int_equal(fa_flags_with(true, &ok) & MIP_ADV_F_M, MIP_ADV_F_M);
 	assert_int_equal(fa_flags_with(false, &ok) & MIP_ADV_F_M, 0); /* not configured */

@@ -63,6 +63,7 @@ struct tun_rec {
 	struct tun_reverse rev;
 	int tunnel_add_rc;
 	uint32_t next_id;
+	uint32_t caps; /* what the fake back end reports (enum tun_cap) */
 };
 
 struct fix {
@@ -246,6 +247,12 @@ rec(void *inst)
 	return inst;
 }
 
+static uint32_t
+t_caps(void *inst)
+{
+	return rec(inst)->caps;
+}
+
 static int
 t_tunnel_add(void *inst, const struct tun_params *p, uint32_t *id, char *e, size_t el)
 {
@@ -295,6 +302,7 @@ t_reverse_del(void *inst, const struct tun_reverse *r)
 }
 
 static const struct tun_ops fake_tun = {
+	.caps = t_caps,
 	.tunnel_add = t_tunnel_add,
 	.tunnel_del = t_tunnel_del,
 	.route_add = t_route_add,
@@ -369,6 +377,7 @@ setup(void **state)
 	f->cfg.reverse_tunnel = FA_RT_AVAILABLE;
 	f->cfg.gre = true;
 	f->cfg.reg_required = true;
+	f->tun.caps = TUN_CAP_IPIP | TUN_CAP_GRE | TUN_CAP_MINIMAL | TUN_CAP_REVERSE;
 	*state = f;
 	return 0;
 }
@@ -768,6 +777,55 @@ test_code_72_gre_off(void **state)
 	request_denied(f, 0x08, 600, COA, 0, 72);
 }
 
+/*
+ * The back end's capability mask decides what the FA grants, whatever the config
+ * allows: G without TUN_CAP_GRE and M without TUN_CAP_MINIMAL are 72, T without
+ * TUN_CAP_REVERSE is 74, and nothing is asked of tunnel_add() to find out.
+ */
+static void
+test_caps_no_gre_72(void **state)
+{
+	struct fix *f = *state;
+
+	f->tun.caps = TUN_CAP_IPIP | TUN_CAP_MINIMAL | TUN_CAP_REVERSE;
+	request_denied(f, 0x08, 600, COA, 0, 72);
+	assert_int_equal(f->tun.tunnel_add, 0);
+}
+
+static void
+test_caps_no_minimal_72(void **state)
+{
+	struct fix *f = *state;
+
+	f->cfg.minimal_encap = true;
+	f->tun.caps = TUN_CAP_IPIP | TUN_CAP_GRE | TUN_CAP_REVERSE;
+	request_denied(f, 0x10, 600, COA, 0, 72);
+	assert_int_equal(f->tun.tunnel_add, 0); /* no probe for minimal encapsulation */
+}
+
+static void
+test_caps_minimal_granted(void **state)
+{
+	struct fix *f = *state;
+
+	f->cfg.minimal_encap = true;
+	start_fa(f);
+	assert_int_equal(f->tun.tunnel_add, 0); /* no probe at start */
+	register_ok(f, HOA, 0x10, 600);
+	assert_int_equal(f->tun.tunnel_add, 1);
+	assert_int_equal(f->tun.tp.encap, TUN_ENCAP_MINIMAL);
+}
+
+static void
+test_caps_no_reverse_74(void **state)
+{
+	struct fix *f = *state;
+
+	f->tun.caps = TUN_CAP_IPIP | TUN_CAP_GRE | TUN_CAP_MINIMAL; /* reverse_add is set */
+	request_denied(f, 0x02, 600, COA, 0, 74);
+	assert_int_equal(f->tun.tunnel_add, 0);
+}
+
 static void
 test_code_74(void **state)
 {
@@ -1130,6 +1188,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_code_72_minimal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_code_72_gre_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_code_74, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_caps_no_gre_72, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_caps_no_minimal_72, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_caps_minimal_granted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_caps_no_reverse_74, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_code_75, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_code_77, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_code_100_cvse, setup, teardown),

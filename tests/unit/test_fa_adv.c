@@ -119,8 +119,14 @@ t_reverse_add(void *inst, const struct tun_reverse *r, char *e, size_t el)
 	return 0;
 }
 
-static const struct tun_ops tun_with_reverse = { .reverse_add = t_reverse_add };
-static const struct tun_ops tun_without_reverse = { .reverse_add = NULL };
+static uint32_t
+t_caps(void *inst)
+{
+	return TUN_CAP_IPIP | TUN_CAP_GRE | TUN_CAP_REVERSE;
+}
+
+static const struct tun_ops tun_with_reverse = { .caps = t_caps, .reverse_add = t_reverse_add };
+static const struct tun_ops tun_without_reverse = { .caps = t_caps, .reverse_add = NULL };
 
 static void
 start_fa(struct fix *f)

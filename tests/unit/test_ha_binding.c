@@ -71,6 +71,70 @@ test_simultaneous_bindings(void **state)
 	assert_int_equal(c.dereg_replies_sent, 1);
 }
 
+/*
+ * With TUN_CAP_MULTI_ROUTE each simultaneous binding holds its own member route, so the
+ * back end tunnels a copy to every care-of address; removing one binding keeps the others.
+ */
+static void
+test_simultaneous_member_routes(void **state)
+{
+	struct hat *t = *state;
+	struct in_addr hoa = hat_ip("192.0.2.10");
+	uint32_t t1, t3;
+
+	hat_start(t);
+	t->tm->set_caps(TUN_CAP_IPIP | TUN_CAP_GRE | TUN_CAP_MULTI_ROUTE);
+	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.1", MIP_RRQ_F_S, 0), 0);
+	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.2", MIP_RRQ_F_S, 0), 0);
+	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.3", MIP_RRQ_F_S, 0), 0);
+	t1 = t->tm->tunnel(hat_ip("198.51.100.1"), TUN_ENCAP_IPIP);
+	t3 = t->tm->tunnel(hat_ip("198.51.100.3"), TUN_ENCAP_IPIP);
+	assert_int_equal(t->tm->n_routes(), 3);
+	assert_true(t->tm->route_into(hoa, t1));
+	assert_true(t->tm->route_into(hoa, t->tm->tunnel(hat_ip("198.51.100.2"), TUN_ENCAP_IPIP)));
+	assert_true(t->tm->route_into(hoa, t3));
+	assert_int_equal(t->tm->calls(TMOCK_ROUTE_DEL), 0); /* nothing moved */
+	/* Deregistering one care-of address removes only its member route. */
+	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.2", MIP_RRQ_F_S, -1), 0);
+	assert_int_equal(t->tm->n_routes(), 2);
+	assert_true(t->tm->route_into(hoa, t1));
+	assert_true(t->tm->route_into(hoa, t3));
+	assert_int_equal(t->tm->calls(TMOCK_ROUTE_DEL), 1);
+	/* Expiry-style removal of another one leaves the last. */
+	assert_int_equal(
+	        ha_binding_clear(t->ha, hoa, &(struct in_addr){ hat_ip("198.51.100.1").s_addr }),
+	        1);
+	assert_int_equal(t->tm->n_routes(), 1);
+	assert_true(t->tm->route_into(hoa, t3));
+	assert_true(t->tm->parp("home0", hoa));
+	/* A registration without S replaces the set with one member. */
+	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.5", 0, 0), 0);
+	assert_int_equal(t->tm->n_routes(), 1);
+	assert_true(t->tm->route_into(hoa, t->tm->tunnel(hat_ip("198.51.100.5"), TUN_ENCAP_IPIP)));
+	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.5", 0, -1), 0);
+	assert_int_equal(t->tm->n_routes(), 0);
+	assert_false(t->tm->parp("home0", hoa));
+}
+
+/* The encapsulation is checked against the back end's capability mask: G without GRE is 139. */
+static void
+test_encap_from_caps(void **state)
+{
+	struct hat *t = *state;
+	struct ha_counters c;
+
+	hat_start(t);
+	t->tm->set_caps(TUN_CAP_IPIP);
+	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.1", MIP_RRQ_F_G, 0), 139);
+	assert_int_equal(t->tm->calls(TMOCK_TUNNEL_ADD), 0); /* decided without trying */
+	assert_int_equal(ha_binding_count(t->ha), 0);
+	hat_counters(t, &c);
+	assert_int_equal(c.tunnel_errors, 0);
+	/* IP-in-IP is in the mask: accepted. */
+	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.1", 0, 0), 0);
+	assert_int_equal(t->tm->calls(TMOCK_TUNNEL_ADD), 1);
+}
+
 static void
 test_simultaneous_unsupported(void **state)
 {
@@ -377,6 +441,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_simultaneous_bindings, hat_setup,
 		                                hat_teardown),
+		cmocka_unit_test_setup_teardown(test_simultaneous_member_routes, hat_setup,
+		                                hat_teardown),
+		cmocka_unit_test_setup_teardown(test_encap_from_caps, hat_setup, hat_teardown),
 		cmocka_unit_test_setup_teardown(test_simultaneous_unsupported, hat_setup,
 		                                hat_teardown),
 		cmocka_unit_test_setup_teardown(test_deregistration, hat_setup, hat_teardown),

@@ -22,7 +22,7 @@ typedef void (*any_fn)(void);
 
 /* Ops structs are plain tables of function pointers, as the ABI rule assumes. */
 _Static_assert(sizeof(struct disc_ops) == 7 * sizeof(any_fn), "disc_ops members");
-_Static_assert(sizeof(struct tun_ops) == 13 * sizeof(any_fn), "tun_ops members");
+_Static_assert(sizeof(struct tun_ops) == 14 * sizeof(any_fn), "tun_ops members");
 /* Events are non-zero and distinct; a zeroed event is never valid. */
 _Static_assert(DISC_AGENT_FOUND == 1 && DISC_CLIENT_IGNORED == 6, "disc_event values");
 /* Agent data holds what the advertisement codec decodes. */

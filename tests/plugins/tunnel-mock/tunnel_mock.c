@@ -6,7 +6,9 @@
  * tables, enforces the calling rules of core/tunnel.h (-EEXIST, -ENOENT, routes need their
  * tunnel, deleting a tunnel deletes its routes) and counts every call. Tests read the state
  * through struct tunnel_mock_api (tunnel_mock.h). MINIMAL encapsulation is refused with
- * -EOPNOTSUPP, like a back end without RFC 2004 support.
+ * -EOPNOTSUPP, like a back end without RFC 2004 support. The capability mask is
+ * TMOCK_CAPS_DEFAULT unless a test sets another (set_caps); member routes
+ * (TUN_ROUTE_F_MEMBER) are kept, one per tunnel, when it has TUN_CAP_MULTI_ROUTE.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +18,8 @@
 #include "tunnel.h"
 #include "tunnel_mock.h"
 
-#define TMOCK_MAX 2048
+#define TMOCK_MAX          2048
+#define TMOCK_CAPS_DEFAULT (TUN_CAP_IPIP | TUN_CAP_GRE)
 
 struct tmock_tunnel {
 	bool live;
@@ -26,6 +29,7 @@ struct tmock_tunnel {
 
 static struct {
 	unsigned instances;
+	uint32_t caps;
 	uint32_t next_id;
 	unsigned calls[TMOCK_OP_COUNT];
 	int fail[TMOCK_OP_COUNT];
@@ -70,6 +74,27 @@ tm_route_find(struct in_addr dst, uint8_t plen, enum tun_route_kind kind)
 	return NULL;
 }
 
+/* The route with @r's key: a member route's key includes its tunnel. */
+static struct tun_route *
+tm_route_key(const struct tun_route *r)
+{
+	bool member = (r->flags & TUN_ROUTE_F_MEMBER) != 0;
+
+	for (int i = 0; i < TMOCK_MAX; i++)
+		if (tm.routes[i].plen == r->plen && tm.routes[i].dst.s_addr == r->dst.s_addr &&
+		    tm.routes[i].kind == r->kind &&
+		    ((tm.routes[i].flags & TUN_ROUTE_F_MEMBER) != 0) == member &&
+		    (!member || tm.routes[i].tunnel == r->tunnel))
+			return &tm.routes[i];
+	return NULL;
+}
+
+static uint32_t
+tm_caps(void *inst)
+{
+	return tm.caps;
+}
+
 static struct tun_arp_proxy *
 tm_parp_find(const struct tun_arp_proxy *pa)
 {
@@ -85,6 +110,7 @@ static void *
 tm_create(const struct tun_env *env, char *errmsg, size_t errlen)
 {
 	tm.instances++;
+	tm.caps = TMOCK_CAPS_DEFAULT;
 	return &tm_token;
 }
 
@@ -154,8 +180,16 @@ tm_route_add(void *inst, const struct tun_route *r, char *errmsg, size_t errlen)
 		return -EINVAL;
 	if (r->kind == TUN_ROUTE_TUNNEL && tm_tunnel_by_id(r->tunnel) == NULL)
 		return -ENOENT;
-	if (tm_route_find(r->dst, r->plen, r->kind) != NULL)
+	if ((r->flags & TUN_ROUTE_F_MEMBER) && !(tm.caps & TUN_CAP_MULTI_ROUTE))
+		return -EOPNOTSUPP;
+	if (tm_route_key(r) != NULL)
 		return -EEXIST;
+	/* A member and a non-member route for one destination exclude each other. */
+	for (int i = 0; i < TMOCK_MAX; i++)
+		if (tm.routes[i].plen == r->plen && tm.routes[i].dst.s_addr == r->dst.s_addr &&
+		    tm.routes[i].kind == r->kind &&
+		    !((tm.routes[i].flags & r->flags) & TUN_ROUTE_F_MEMBER))
+			return -EEXIST;
 	for (int i = 0; i < TMOCK_MAX; i++) {
 		if (tm.routes[i].plen == 0) {
 			tm.routes[i] = *r;
@@ -168,7 +202,7 @@ tm_route_add(void *inst, const struct tun_route *r, char *errmsg, size_t errlen)
 static int
 tm_route_del(void *inst, const struct tun_route *r)
 {
-	struct tun_route *x = tm_route_find(r->dst, r->plen, r->kind);
+	struct tun_route *x = tm_route_key(r);
 	int err = tm_enter(TMOCK_ROUTE_DEL);
 
 	if (err != 0)
@@ -232,6 +266,7 @@ tm_garp(void *inst, const char *ifname, struct in_addr addr, const uint8_t mac[T
 }
 
 static const struct tun_ops tm_ops = {
+	.caps = tm_caps,
 	.create = tm_create,
 	.destroy = tm_destroy,
 	.tunnel_add = tm_tunnel_add,
@@ -334,6 +369,22 @@ api_fail_next(enum tunnel_mock_op op, int err)
 		tm.fail[op] = err;
 }
 
+static bool
+api_route_into(struct in_addr dst, uint32_t tunnel)
+{
+	for (int i = 0; i < TMOCK_MAX; i++)
+		if (tm.routes[i].plen == 32 && tm.routes[i].dst.s_addr == dst.s_addr &&
+		    tm.routes[i].kind == TUN_ROUTE_TUNNEL && tm.routes[i].tunnel == tunnel)
+			return true;
+	return false;
+}
+
+static void
+api_set_caps(uint32_t caps)
+{
+	tm.caps = caps;
+}
+
 static void
 api_reset(void)
 {
@@ -354,4 +405,6 @@ __attribute__((visibility("default"))) const struct tunnel_mock_api tunnel_mock_
 	.garps = api_garps,
 	.fail_next = api_fail_next,
 	.reset = api_reset,
+	.route_into = api_route_into,
+	.set_caps = api_set_caps,
 };

@@ -40,7 +40,10 @@ enum tunnel_mock_op {
  * @n_parps: number of live proxy-ARP entries.
  * @garps: gratuitous ARPs (calls times count) announced for @addr.
  * @fail_next: make the next call of @op fail with @err (a negative errno).
- * @reset: forget counts and injected failures (not the live objects).
+ * @reset: forget counts and injected failures (not the live objects, nor the caps).
+ * @route_into: whether a host route (member or not) of @dst points into tunnel @tunnel.
+ * @set_caps: capability mask (enum tun_cap) @caps reports from now on; each new
+ *	instance starts with TUN_CAP_IPIP | TUN_CAP_GRE.
  */
 struct tunnel_mock_api {
 	unsigned (*instances)(void);
@@ -54,6 +57,8 @@ struct tunnel_mock_api {
 	unsigned (*garps)(struct in_addr addr);
 	void (*fail_next)(enum tunnel_mock_op op, int err);
 	void (*reset)(void);
+	bool (*route_into)(struct in_addr dst, uint32_t tunnel);
+	void (*set_caps)(uint32_t caps);
 };
 
 #endif /* TUNNEL_MOCK_H */

@@ -148,7 +148,7 @@ def daemons(log_level="info", ap_extra=None, lifetime=None):
     }
 
 
-def roam(topo, to):
+def roam(topo, to, dna=True):
     """Move the client to access point to ("hap" or "fap") and let it check its attachment.
 
     After the move the client does what common wireless clients do on
@@ -156,9 +156,13 @@ def roam(topo, to):
     checks its gateway with an ARP request (detecting network attachment, RFC
     4436). Returns the MAC that answered for the gateway, or None when nobody
     did; at the foreign AP that is the FA's MAC given by the AP's interception.
+    With dna False the client only announces itself (returns None): its
+    neighbour cache is then what the access points make of it.
     """
     topo.move_link("air", to, bridge="air0")
     topo["client"].run(["arping", "-U", "-c", "1", "-I", "eth0", CLIENT_ADDR], timeout=10)
+    if not dna:
+        return None
     res = topo["client"].run(["arping", "-c", "3", "-w", "6", "-I", "eth0", HA_ADDR], timeout=15)
     for line in res.stdout.splitlines():
         if "reply from" in line and "[" in line:
@@ -291,3 +295,13 @@ def nai_daemons(log_level="info", lifetime=None, list_client=True):
     for name in ("ha", "hap", "fap"):
         out[name]["config"]["pmip:pmip"]["security-association"] = [_client_sa_nai()]
     return out
+
+
+def keep_neighbours_on_roam(spec):
+    """Make the client of topology spec keep its neighbour cache across link moves, as a
+    wireless client roaming between access points of one network does (arp_evict_nocarrier=0,
+    Linux 5.16): a move here is a carrier flap, which otherwise flushes the cache. Returns spec."""
+    sysctls = spec["nodes"]["client"].setdefault("sysctls", {})
+    sysctls["net.ipv4.conf.all.arp_evict_nocarrier"] = 0
+    sysctls["net.ipv4.conf.default.arp_evict_nocarrier"] = 0
+    return spec
