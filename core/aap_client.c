@@ -322,8 +322,10 @@ aap_client_input_cb(void *arg, const uint8_t *buf, size_t len, const struct role
 static void
 aap_client_readable(int fd, unsigned what, void *arg)
 {
+	uint8_t buf[AAP_DGRAM_MAX + 1]; /* +1: oversized datagrams stay detectable */
+
 	(void)what;
-	aap_recv_drain(fd, aap_client_input_cb, arg);
+	role_udp_drain(fd, buf, sizeof(buf), AAP_DRAIN_MAX, aap_client_input_cb, arg);
 }
 
 /* --- lifecycle --- */

@@ -129,6 +129,22 @@ void aap_sync_flush_eager(struct aap *a);
 struct aap_peer *aap_peer_find(struct aap *a, uint32_t id);
 void aap_probe_sweep(struct aap *a, uint64_t now);
 void aap_probe_readable(int fd, unsigned what, void *arg);
+/**
+ * aap_probe_reply_matches - whether a datagram answers the outstanding probe @p.
+ * @p: the probe.
+ * @buf: the datagram received on the probe socket.
+ * @len: its length.
+ * @src: its source address.
+ *
+ * True for a Registration Reply (any code) from the home agent or its subnet that names
+ * the home agent as home address and echoes the low-order 32 bits of the probe's
+ * identification (RFC 5944 5.7: a 133 reply replaces only the high-order bits), so that
+ * a stray or forged reply does not keep a dead home agent's entry.
+ *
+ * Return: true when it answers @p.
+ */
+bool aap_probe_reply_matches(const struct aap_probe *p, const uint8_t *buf, size_t len,
+                             struct in_addr src);
 void aap_probe_free_all(struct aap *a);
 
 /* aap_ntoa - inet_ntoa into a caller's buffer. */

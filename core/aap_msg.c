@@ -19,7 +19,6 @@
 #include <openssl/params.h>
 
 #include "aap_msg.h"
-#include "role.h"
 #include "wire.h"
 
 /** struct aap_key - HMAC-SHA256 context with the group key set. */
@@ -420,19 +419,4 @@ aap_wall_us(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-void
-aap_recv_drain(int fd, aap_input_fn input, void *arg)
-{
-	uint8_t buf[AAP_DGRAM_MAX + 1];
-	struct role_rx rx;
-
-	for (int i = 0; i < AAP_DRAIN_MAX; i++) {
-		ssize_t n = role_udp_recv(fd, buf, sizeof(buf), &rx);
-
-		if (n < 0)
-			break;
-		input(arg, buf, (size_t)n > sizeof(buf) ? sizeof(buf) : (size_t)n, &rx);
-	}
 }

@@ -10,9 +10,9 @@
  *
  * and the MAC, under the group key, covers header and body. The codec functions here are
  * pure (no sockets, no clock: the replay check takes the time as an argument), decode all
- * or nothing, and return typed errors (enum aap_err) for every defect. The two helpers at
- * the end, aap_wall_us() and aap_recv_drain(), are the clock and the receive loop both
- * AAP ends share.
+ * or nothing, and return typed errors (enum aap_err) for every defect. The helper at
+ * the end, aap_wall_us(), is the clock both AAP ends share; their receive loop is
+ * role_udp_drain() (core/role.h).
  */
 #ifndef PMIP_AAP_MSG_H
 #define PMIP_AAP_MSG_H
@@ -288,27 +288,5 @@ uint64_t aap_seq_next(uint64_t last, uint64_t now_us);
 
 /** aap_wall_us - wall clock (CLOCK_REALTIME) in microseconds since the Unix epoch. */
 uint64_t aap_wall_us(void);
-
-struct role_rx;
-
-/**
- * typedef aap_input_fn - hand one received datagram to an AAP end.
- * @arg: the end (struct aap or struct aap_client).
- * @buf: the datagram, at most AAP_DGRAM_MAX + 1 bytes (longer ones are cut there, so the
- *	decoder still sees them as oversized).
- * @len: its length.
- * @rx: its addressing.
- */
-typedef void (*aap_input_fn)(void *arg, const uint8_t *buf, size_t len, const struct role_rx *rx);
-
-/**
- * aap_recv_drain - read the datagrams waiting on the UDP socket @fd, at most
- * AAP_DRAIN_MAX per call (so one busy socket cannot starve the loop), and pass each to
- * @input(@arg, ...). The receive loop the AAP and the AAP client share; not pure.
- * @fd: non-blocking UDP socket.
- * @input: the end's input function.
- * @arg: its first argument.
- */
-void aap_recv_drain(int fd, aap_input_fn input, void *arg);
 
 #endif /* PMIP_AAP_MSG_H */

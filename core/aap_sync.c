@@ -37,6 +37,7 @@
 
 #define AAP_ORPHAN_GRACE_MS 1000
 #define AAP_PROBE_SPI       0xdeadbeefu
+#define AAP_PROBE_RRP_LEN   20 /* fixed part of a Registration Reply */
 
 struct aap_peer *
 aap_peer_find(struct aap *a, uint32_t id)
@@ -427,6 +428,21 @@ aap_probe_sweep(struct aap *a, uint64_t now)
 	}
 }
 
+bool
+aap_probe_reply_matches(const struct aap_probe *p, const uint8_t *buf, size_t len,
+                        struct in_addr src)
+{
+	uint32_t mask = p->len == 0 ? 0 : htonl(~0u << (32 - p->len));
+
+	if (p->deadline_ms == 0 || len < AAP_PROBE_RRP_LEN || buf[0] != 3)
+		return false; /* nothing outstanding, or not a Registration Reply */
+	if (src.s_addr != p->ha.s_addr && (src.s_addr & mask) != p->prefix.s_addr)
+		return false;
+	/* RFC 5944 3.4 and 5.7: the reply carries the request's home address and at least
+	 * the low-order 32 bits of its identification. */
+	return memcmp(buf + 4, &p->ha, 4) == 0 && wire_get32(buf + 16) == (uint32_t)p->id;
+}
+
 void
 aap_probe_readable(int fd, unsigned what, void *arg)
 {
@@ -438,17 +454,13 @@ aap_probe_readable(int fd, unsigned what, void *arg)
 	(void)what;
 	for (int n = 0; n < 64; n++) {
 		ssize_t len = role_udp_recv(fd, buf, sizeof(buf), &rx);
-		struct in_addr src = rx.src.sin_addr;
+		struct in_addr src;
 
 		if (len < 0)
 			break;
-		if (len < 20 || buf[0] != 3) /* not a Registration Reply */
-			continue;
+		src = rx.src.sin_addr;
 		for (struct aap_probe *p = a->probes; p != NULL; p = p->next) {
-			uint32_t mask = p->len == 0 ? 0 : htonl(~0u << (32 - p->len));
-
-			if (p->deadline_ms == 0 ||
-			    (src.s_addr != p->ha.s_addr && (src.s_addr & mask) != p->prefix.s_addr))
+			if (!aap_probe_reply_matches(p, buf, (size_t)len, src))
 				continue;
 			a->cnt.probe_replies++;
 			p->deadline_ms = 0;

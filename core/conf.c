@@ -91,9 +91,15 @@ conf_redact_msg(char *msg, size_t size)
 	size_t o = 0;
 
 	while (*p != '\0' && o + sizeof(CONF_REDACTED) + 2 < sizeof(out)) {
-		if (*p != '"' || (q = strchr(p + 1, '"')) == NULL) {
+		if (*p != '"') {
 			out[o++] = *p++;
 			continue;
+		}
+		q = strchr(p + 1, '"');
+		if (q == NULL) { /* a value cut where the message was truncated */
+			memcpy(out + o, "\"" CONF_REDACTED, sizeof(CONF_REDACTED));
+			o += sizeof(CONF_REDACTED);
+			break;
 		}
 		if (conf_is_secret(p + 1, (size_t)(q - p - 1)) &&
 		    o + (size_t)(q - p) + 2 < sizeof(out)) {

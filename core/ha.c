@@ -177,8 +177,7 @@ ha_route_init(struct tun_route *r, const struct ha_bind *b)
 	r->tunnel = b->tun != NULL ? b->tun->id : 0;
 }
 
-/* Each binding routes into its own tunnel (member routes), rather than one per node. */
-static bool
+bool
 ha_multi_route(const struct ha *ha)
 {
 	return (tun_caps(ha->tun_ops, ha->tun) & TUN_CAP_MULTI_ROUTE) != 0;

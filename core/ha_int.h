@@ -177,6 +177,18 @@ void ha_binding_info_fill(const struct ha *ha, const struct ha_bind *b,
 /* ha.c */
 
 /**
+ * ha_multi_route - can the back end route one home address into several tunnels?
+ * @ha: the home agent.
+ *
+ * With TUN_CAP_MULTI_ROUTE each binding routes into its own tunnel (member routes), so
+ * simultaneous bindings each get a copy; without it the HA keeps one binding per node and
+ * answers S with code 1.
+ *
+ * Return: true when the tunnel back end has TUN_CAP_MULTI_ROUTE.
+ */
+bool ha_multi_route(const struct ha *ha);
+
+/**
  * ha_fwd_bind - set up forwarding for @b (tunnel, host route or, with TUN_CAP_MULTI_ROUTE,
  * its own member route; proxy ARP and a gratuitous ARP when @b is the first binding of its
  * node). Return 0 or a negative errno (counted; -EOPNOTSUPP without counting when the back

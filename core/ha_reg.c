@@ -33,7 +33,8 @@
  *   max-bindings reached, out of memory -----------------------------------------> 130
  *   tunnel back end failed -------------------------------------------------------> 128
  *       v
- *   accepted: 0, or 1 when S was set and simultaneous bindings are off
+ *   accepted: 0, or 1 when S was set and simultaneous bindings are off or the
+ *   tunnel back end cannot copy to several care-of addresses
  *
  * Replies go to the request's source address and port, from the address the request was
  * sent to; a request sent to a directed broadcast address is answered from the HA's own
@@ -417,7 +418,7 @@ ha_apply(struct ha_req *r, uint16_t lifetime, int net)
 	const struct mip_rrq *q = &r->m.rrq;
 	struct ha_mn *mn = ha_mn_find(ha, q->hoa);
 	struct ha_bind *b = mn != NULL ? ha_bind_find(mn, q->coa) : NULL, *o, *next;
-	bool simul = (q->flags & MIP_RRQ_F_S) && ha->cfg.max_simultaneous > 1;
+	bool simul = (q->flags & MIP_RRQ_F_S) && ha->cfg.max_simultaneous > 1 && ha_multi_route(ha);
 	size_t removing = 0;
 	int err;
 
@@ -473,7 +474,7 @@ ha_apply(struct ha_req *r, uint16_t lifetime, int net)
 				ha_binding_remove(ha, o);
 		}
 	}
-	if ((q->flags & MIP_RRQ_F_S) && ha->cfg.max_simultaneous <= 1)
+	if ((q->flags & MIP_RRQ_F_S) && !simul) /* off, or the back end cannot copy */
 		return MIP_CODE_ACCEPTED_NO_SIMUL;
 	return MIP_CODE_ACCEPTED;
 }

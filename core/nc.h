@@ -218,6 +218,13 @@ const struct nc_settings *nc_server_cfg_lock(void);
 void nc_server_cfg_unlock(void);
 
 /**
+ * nc_server_trim_after_reply - return freed heap memory to the system once
+ * the reply of the RPC being answered has been sent. NETCONF thread only,
+ * from inside an RPC callback; the flag is per thread.
+ */
+void nc_server_trim_after_reply(void);
+
+/**
  * nc_auth_init - install the SSH (host key, password, public key) and TLS
  * (server certificate, trusted list, cert-to-name check) callbacks in
  * libnetconf2 (nc_auth.c). Called once, when the runtime starts.

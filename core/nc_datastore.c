@@ -130,8 +130,13 @@ nc_opaq_error(struct pmip_engine *e, const struct lyd_node *n, struct nb_error *
 		if (lyd_value_validate(e->ly_ctx, sn, o->value, strlen(o->value), NULL, NULL,
 		                       NULL) != LY_SUCCESS)
 			conf_ly_error(e->ly_ctx, err);
-		if (err->msg[0] == '\0' || (conf_leaf_is_secret(sn->name) && o->value[0] != '\0' &&
-		                            strstr(err->msg, o->value) != NULL))
+		/*
+		 * A secret's own messages are unquoted; libyang's generic ones
+		 * quote the value, possibly cut short by the buffer, so any quote
+		 * in an error about a secret means the message goes.
+		 */
+		if (err->msg[0] == '\0' ||
+		    (conf_leaf_is_secret(sn->name) && strchr(err->msg, '"') != NULL))
 			snprintf(err->msg, sizeof(err->msg), "invalid value of %s", sn->name);
 		snprintf(err->app_tag, sizeof(err->app_tag), "invalid-value");
 	} else {

@@ -38,7 +38,29 @@ struct nc_req {
 	struct nc_session *s;
 	uint32_t sid;
 	const char *user;
+	bool large; /* set on the loop thread: the reply is big, trim the heap once it is sent */
 };
+
+/* Data nodes from which a reply counts as large (a few hundred bindings). */
+#define NC_TRIM_NODES 10000
+
+/* Whether @tree and its siblings hold at least NC_TRIM_NODES nodes. */
+static bool
+nc_tree_is_large(const struct lyd_node *tree)
+{
+	size_t n = 0;
+
+	for (const struct lyd_node *top = tree; top != NULL; top = top->next) {
+		const struct lyd_node *elem;
+
+		LYD_TREE_DFS_BEGIN (top, elem) {
+			if (++n >= NC_TRIM_NODES)
+				return true;
+			LYD_TREE_DFS_END(top, elem);
+		}
+	}
+	return false;
+}
 
 static uint32_t nc_lock_running, nc_lock_startup;
 static struct log_ratelimit nc_denied_rl = LOG_RATELIMIT_INIT(10, 10);
@@ -199,7 +221,7 @@ nc_wd_mode(const struct lyd_node *rpc)
 /* --- operations (loop thread) --- */
 
 static struct nc_server_reply *
-nc_op_get(struct pmip_engine *e, const struct nc_req *r, bool config_only)
+nc_op_get(struct pmip_engine *e, struct nc_req *r, bool config_only)
 {
 	const struct lyd_node *filter = nc_child(r->rpc, "filter");
 	struct lyd_node *tree = NULL, *extra = NULL, *out = NULL;
@@ -239,6 +261,7 @@ nc_op_get(struct pmip_engine *e, const struct nc_req *r, bool config_only)
 		return nc_reply_nb_err(&err);
 	}
 	lyd_free_all(tree);
+	r->large = nc_tree_is_large(out);
 	return nc_reply_data(r->rpc, out, nc_wd_mode(r->rpc));
 }
 
@@ -530,7 +553,7 @@ nc_op_pmip(struct pmip_engine *e, const struct nc_req *r)
 static void *
 nc_rpc_on_loop(void *arg)
 {
-	const struct nc_req *r = arg;
+	struct nc_req *r = arg;
 	struct pmip_engine *e = nc_server_engine();
 	const char *mod = r->rpc->schema->module->name;
 	const char *name = r->rpc->schema->name;
@@ -584,7 +607,7 @@ struct nc_server_reply *
 nc_rpc_dispatch(struct lyd_node *rpc, struct nc_session *session)
 {
 	struct nc_req r = { rpc, session, nc_session_get_id(session),
-		            nc_session_get_username(session) };
+		            nc_session_get_username(session), false };
 	const char *mod = rpc->schema->module->name;
 	void *reply = NULL;
 
@@ -598,6 +621,8 @@ nc_rpc_dispatch(struct lyd_node *rpc, struct nc_session *session)
 	}
 	if (nc_loop_call(nc_rpc_on_loop, &r, nc_reply_free_cb, &reply) < 0 || reply == NULL)
 		return nc_reply_err(NC_ERR_OP_FAILED, NULL, NULL, "the daemon did not answer");
+	if (r.large)
+		nc_server_trim_after_reply();
 	return reply;
 }
 

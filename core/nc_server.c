@@ -23,6 +23,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -78,6 +79,15 @@ static struct {
 } srv = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
 static struct log_ratelimit nc_lib_rl = LOG_RATELIMIT_INIT(10, 20);
+
+/* This worker's last RPC had a large reply: trim the heap once it is sent. */
+static _Thread_local bool nc_trim_pending;
+
+void
+nc_server_trim_after_reply(void)
+{
+	nc_trim_pending = true;
+}
 
 /* Features of ietf-netconf that pmipd implements; capabilities follow them. */
 static const char *const nc_features[] = {
@@ -293,6 +303,15 @@ nc_worker(void *arg)
 		s = NULL;
 		r = nc_ps_poll(srv.ps, NC_POLL_MS, &s);
 		nc_stats_poll(r, s);
+		if (nc_trim_pending) {
+			/*
+			 * The reply is sent and freed: give its pages back rather
+			 * than keep the daemon at its peak (glibc keeps freed
+			 * memory in its arenas otherwise).
+			 */
+			nc_trim_pending = false;
+			malloc_trim(0);
+		}
 		if ((r & NC_PSPOLL_NOSESSIONS) && !enabled)
 			nc_idle_wait();
 		if ((r & NC_PSPOLL_SESSION_TERM) && s != NULL) {

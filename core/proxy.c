@@ -616,6 +616,7 @@ proxy_start_hooks(const struct role_env *env, const struct proxy_config *cfg,
                   const struct proxy_hooks *hooks, char *errmsg, size_t errlen)
 {
 	static const struct log_ratelimit rl = LOG_RATELIMIT_INIT(10, 20);
+	static const struct log_ratelimit rl_client = LOG_RATELIMIT_INIT(10, 50);
 	struct proxy *px = calloc(1, sizeof(*px));
 
 	if (px == NULL) {
@@ -624,6 +625,7 @@ proxy_start_hooks(const struct role_env *env, const struct proxy_config *cfg,
 	}
 	px->env = *env;
 	px->rl = rl;
+	px->rl_client = rl_client;
 	px->fd_port = px->fd_bridge = px->fd_udp = -1;
 	if (hooks != NULL) {
 		px->hooks = *hooks;

@@ -320,8 +320,8 @@ cl_map_refresh(struct proxy *px, struct proxy_client *c)
 		return false;
 	}
 	if (e->ha.s_addr != c->ha.s_addr)
-		log_info(LOG_SS_PROXY, "client %s: home agent is now %s", cl_ntop(c->ix.addr, a),
-		         cl_ntop(e->ha, h));
+		log_rl(&px->rl_client, LOG_SS_PROXY, LOG_INFO, "client %s: home agent is now %s",
+		       cl_ntop(c->ix.addr, a), cl_ntop(e->ha, h));
 	c->ha = e->ha;
 	c->home_prefix = e->prefix;
 	c->home_len = e->len;
@@ -369,8 +369,8 @@ cl_leave(struct proxy *px, struct proxy_client *c)
 	c->retries = 0;
 	c->unauth_code = -1;
 	c->state = PROXY_CS_DEREGISTERING;
-	log_info(LOG_SS_PROXY, "deregistering %s through foreign agent %s", cl_ntop(c->ix.addr, a),
-	         cl_ntop(c->fa, f));
+	log_rl(&px->rl_client, LOG_SS_PROXY, LOG_INFO, "deregistering %s through foreign agent %s",
+	       cl_ntop(c->ix.addr, a), cl_ntop(c->fa, f));
 	proxy_cl_lookup(px, c);
 }
 
@@ -414,7 +414,8 @@ proxy_client_timer(struct proxy *px, struct proxy_client *c)
 			return;
 		}
 		px->cnt.clients_silent++;
-		log_info(LOG_SS_PROXY, "client %s did not answer: gone", cl_ntop(c->ix.addr, a));
+		log_rl(&px->rl_client, LOG_SS_PROXY, LOG_INFO, "client %s did not answer: gone",
+		       cl_ntop(c->ix.addr, a));
 		cl_leave(px, c);
 		return;
 	case PROXY_CS_BACKOFF:
@@ -446,8 +447,9 @@ cl_home_dereg(struct proxy *px, struct proxy_client *c, bool has_ha)
 	c->retries = 0;
 	c->unauth_code = -1;
 	c->state = PROXY_CS_HOME_DEREG;
-	log_info(LOG_SS_PROXY, "client %s at home: deregistering at home agent %s",
-	         cl_ntop(c->ix.addr, a), cl_ntop(c->ha, h));
+	log_rl(&px->rl_client, LOG_SS_PROXY, LOG_INFO,
+	       "client %s at home: deregistering at home agent %s", cl_ntop(c->ix.addr, a),
+	       cl_ntop(c->ha, h));
 	proxy_cl_lookup(px, c);
 }
 
@@ -513,8 +515,9 @@ proxy_client_seen(struct proxy *px, const struct disc_client *dc)
 	default:
 		break;
 	}
-	log_info(LOG_SS_PROXY, "visiting client %s: registering with home agent %s",
-	         cl_ntop(c->ix.addr, a), cl_ntop(c->ha, h));
+	log_rl(&px->rl_client, LOG_SS_PROXY, LOG_INFO,
+	       "visiting client %s: registering with home agent %s", cl_ntop(c->ix.addr, a),
+	       cl_ntop(c->ha, h));
 	c->attempts = 0;
 	cl_attempt(px, c);
 }
@@ -528,7 +531,7 @@ proxy_client_gone(struct proxy *px, const struct disc_client *dc)
 	px->cnt.clients_gone++;
 	if (c == NULL)
 		return;
-	log_info(LOG_SS_PROXY, "client %s gone", cl_ntop(c->ix.addr, a));
+	log_rl(&px->rl_client, LOG_SS_PROXY, LOG_INFO, "client %s gone", cl_ntop(c->ix.addr, a));
 	cl_leave(px, c);
 }
 
@@ -609,8 +612,9 @@ proxy_clients_map_changed(struct proxy *px)
 		if (c->state != PROXY_CS_NO_HA || c->detached ||
 		    (e = submap_lookup(px->map, c->ix.addr)) == NULL)
 			continue;
-		log_info(LOG_SS_PROXY, "visiting client %s: registering with home agent %s",
-		         cl_ntop(c->ix.addr, a), cl_ntop(e->ha, h));
+		log_rl(&px->rl_client, LOG_SS_PROXY, LOG_INFO,
+		       "visiting client %s: registering with home agent %s", cl_ntop(c->ix.addr, a),
+		       cl_ntop(e->ha, h));
 		c->attempts = 0;
 		cl_attempt(px, c);
 	}

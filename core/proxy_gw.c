@@ -137,11 +137,10 @@ gw_send(struct proxy *px, const struct proxy_client *c, struct in_addr gw, const
 	    proxy_send_client(px, frame, sizeof(frame)) < 0)
 		return;
 	px->cnt.arp_replies_sent++;
-	log_info(LOG_SS_PROXY,
-	         "client %s at home: told it gateway %s is at %02x:%02x:%02x:%02x:%02x:%02x",
-	         inet_ntop(AF_INET, &c->ix.addr, a, sizeof(a)),
-	         inet_ntop(AF_INET, &gw, g, sizeof(g)), mac[0], mac[1], mac[2], mac[3], mac[4],
-	         mac[5]);
+	log_rl(&px->rl_client, LOG_SS_PROXY, LOG_INFO,
+	       "client %s at home: told it gateway %s is at %02x:%02x:%02x:%02x:%02x:%02x",
+	       inet_ntop(AF_INET, &c->ix.addr, a, sizeof(a)), inet_ntop(AF_INET, &gw, g, sizeof(g)),
+	       mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
 /* The pending restore @i still concerns a client at home with the same MAC? */

@@ -150,6 +150,7 @@ struct proxy {
 	struct proxy_counters cnt;
 	uint64_t denials[256];
 	struct log_ratelimit rl;
+	struct log_ratelimit rl_client; /* client lifecycle: a host on the link can churn it */
 	proxy_failure_fn fail_fn;
 	void *fail_arg;
 

@@ -111,3 +111,17 @@ role_udp_send(int fd, struct in_addr from, const struct sockaddr_in *to, const u
 		return -errno;
 	return 0;
 }
+
+void
+role_udp_drain(int fd, uint8_t *buf, size_t cap, unsigned max, role_input_fn input, void *arg)
+{
+	struct role_rx rx;
+
+	for (unsigned i = 0; i < max; i++) {
+		ssize_t n = role_udp_recv(fd, buf, cap, &rx);
+
+		if (n < 0)
+			break;
+		input(arg, buf, (size_t)n > cap ? cap : (size_t)n, &rx);
+	}
+}

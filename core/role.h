@@ -131,6 +131,28 @@ int role_udp_open(struct in_addr addr, uint16_t port, char *errmsg, size_t errle
 ssize_t role_udp_recv(int fd, uint8_t *buf, size_t cap, struct role_rx *rx);
 
 /**
+ * typedef role_input_fn - hand one received datagram to its consumer.
+ * @arg: the consumer's context.
+ * @buf: the datagram, at most the drain buffer's capacity (longer ones are cut there, so
+ *	a decoder with a smaller maximum still sees them as oversized).
+ * @len: its length.
+ * @rx: its addressing.
+ */
+typedef void (*role_input_fn)(void *arg, const uint8_t *buf, size_t len, const struct role_rx *rx);
+
+/**
+ * role_udp_drain - read the datagrams waiting on @fd, at most @max per call (so one busy
+ * socket cannot starve the loop), and pass each to @input(@arg, ...).
+ * @fd: non-blocking socket from role_udp_open().
+ * @buf: receive buffer, reused for every datagram.
+ * @cap: its capacity.
+ * @max: datagrams read at most.
+ * @input: consumer.
+ * @arg: its context.
+ */
+void role_udp_drain(int fd, uint8_t *buf, size_t cap, unsigned max, role_input_fn input, void *arg);
+
+/**
  * role_udp_send - send a datagram from local address @from.
  * @fd: socket from role_udp_open().
  * @from: source address (set through IP_PKTINFO), or INADDR_ANY for the socket's own.

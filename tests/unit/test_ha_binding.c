@@ -32,14 +32,14 @@ test_simultaneous_bindings(void **state)
 	struct ha_counters c;
 
 	hat_start(t);
+	t->tm->set_caps(TUN_CAP_IPIP | TUN_CAP_GRE | TUN_CAP_MULTI_ROUTE);
 	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.1", MIP_RRQ_F_S, 0), 0);
 	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.2", MIP_RRQ_F_S, 0), 0);
 	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.3", MIP_RRQ_F_S, 0), 0);
 	assert_int_equal(ha_binding_count(t->ha), 3);
 	assert_int_equal(ha_mn_count(t->ha), 1);
-	/* The host route follows the most recent registration. */
-	assert_int_equal(t->tm->route(hat_ip("192.0.2.10")),
-	                 t->tm->tunnel(hat_ip("198.51.100.3"), TUN_ENCAP_IPIP));
+	/* One member route per care-of address. */
+	assert_int_equal(t->tm->n_routes(), 3);
 	assert_int_equal(t->tm->n_tunnels(), 3);
 	assert_int_equal(t->tm->n_parps(), 1);
 	/* A fourth care-of address exceeds max-simultaneous-bindings (3). */
@@ -48,19 +48,19 @@ test_simultaneous_bindings(void **state)
 	/* Re-registering a known one is not a new binding. */
 	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.2", MIP_RRQ_F_S, 0), 0);
 	assert_int_equal(ha_binding_count(t->ha), 3);
-	/* Deregistering the routed care-of address moves the route to a remaining one. */
+	/* Deregistering one care-of address leaves the others routed. */
 	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.2", MIP_RRQ_F_S, -1), 0);
 	assert_int_equal(ha_binding_count(t->ha), 2);
 	assert_int_equal(t->tm->tunnel(hat_ip("198.51.100.2"), TUN_ENCAP_IPIP), 0);
-	assert_int_not_equal(t->tm->route(hat_ip("192.0.2.10")), 0);
+	assert_int_equal(t->tm->n_routes(), 2);
 	assert_true(t->tm->parp("home0", hat_ip("192.0.2.10")));
 	/* A registration without S replaces all of them. */
 	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.5", 0, 0), 0);
 	assert_int_equal(ha_binding_count(t->ha), 1);
 	assert_true(bound(t, "192.0.2.10", "198.51.100.5"));
 	assert_int_equal(t->tm->n_tunnels(), 1);
-	assert_int_equal(t->tm->route(hat_ip("192.0.2.10")),
-	                 t->tm->tunnel(hat_ip("198.51.100.5"), TUN_ENCAP_IPIP));
+	assert_true(t->tm->route_into(hat_ip("192.0.2.10"),
+	                              t->tm->tunnel(hat_ip("198.51.100.5"), TUN_ENCAP_IPIP)));
 	/* The proxy ARP entry stayed in place throughout: installed once. */
 	assert_int_equal(t->tm->calls(TMOCK_PARP_ADD), 1);
 	assert_int_equal(t->tm->calls(TMOCK_PARP_DEL), 0);
@@ -151,6 +151,29 @@ test_simultaneous_unsupported(void **state)
 	assert_int_equal(c.multi_binding_unsupported, 2);
 }
 
+/*
+ * A back end without TUN_CAP_MULTI_ROUTE cannot send a copy to every care-of address, so
+ * the HA refuses simultaneous bindings with code 1 (RFC 5944 3.8.3): each S registration
+ * replaces the previous care-of address.
+ */
+static void
+test_simultaneous_needs_multi_route(void **state)
+{
+	struct hat *t = *state;
+	struct ha_counters c;
+
+	hat_start(t);
+	t->tm->set_caps(TUN_CAP_IPIP | TUN_CAP_GRE);
+	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.1", MIP_RRQ_F_S, 0), 1);
+	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.2", MIP_RRQ_F_S, 0), 1);
+	assert_int_equal(ha_binding_count(t->ha), 1);
+	assert_true(bound(t, "192.0.2.10", "198.51.100.2"));
+	assert_true(t->tm->route_into(hat_ip("192.0.2.10"),
+	                              t->tm->tunnel(hat_ip("198.51.100.2"), TUN_ENCAP_IPIP)));
+	hat_counters(t, &c);
+	assert_int_equal(c.multi_binding_unsupported, 2);
+}
+
 static void
 test_deregistration(void **state)
 {
@@ -158,6 +181,7 @@ test_deregistration(void **state)
 	struct ha_counters c;
 
 	hat_start(t);
+	t->tm->set_caps(TUN_CAP_IPIP | TUN_CAP_GRE | TUN_CAP_MULTI_ROUTE);
 	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.1", MIP_RRQ_F_S, 0), 0);
 	assert_int_equal(reg(t, "192.0.2.10", "198.51.100.2", MIP_RRQ_F_S, 0), 0);
 	assert_int_equal(reg(t, "192.0.2.11", "198.51.100.1", 0, 0), 0);
@@ -264,6 +288,7 @@ test_state_walk(void **state)
 	size_t n = 0;
 
 	hat_start(t);
+	t->tm->set_caps(TUN_CAP_IPIP | TUN_CAP_GRE | TUN_CAP_MULTI_ROUTE);
 	for (size_t i = 0; i < sizeof(hoas) / sizeof(hoas[0]); i++)
 		assert_int_equal(reg(t, hoas[i], "198.51.100.9", MIP_RRQ_F_S, 0), 0);
 	assert_int_equal(reg(t, "192.0.2.30", "198.51.100.4", MIP_RRQ_F_S, 0), 0);
@@ -444,6 +469,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_simultaneous_member_routes, hat_setup,
 		                                hat_teardown),
 		cmocka_unit_test_setup_teardown(test_encap_from_caps, hat_setup, hat_teardown),
+		cmocka_unit_test_setup_teardown(test_simultaneous_needs_multi_route, hat_setup,
+		                                hat_teardown),
 		cmocka_unit_test_setup_teardown(test_simultaneous_unsupported, hat_setup,
 		                                hat_teardown),
 		cmocka_unit_test_setup_teardown(test_deregistration, hat_setup, hat_teardown),
