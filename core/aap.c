@@ -345,14 +345,12 @@ aap_changed(struct aap *a, const struct aap_entry *e, bool local)
 
 /* --- access points --- */
 
-static struct aap_ap *
+struct aap_ap *
 aap_ap_find(struct aap *a, uint32_t id)
 {
-	struct aap_ap *ap;
+	struct in_addr k = { htonl(id) };
 
-	for (ap = a->aps; ap != NULL && ap->id != id; ap = ap->next)
-		;
-	return ap;
+	return ADDR_INDEX_ENTRY(addr_index_find(&a->ap_ix, k), struct aap_ap, ixn);
 }
 
 static void
@@ -364,13 +362,25 @@ aap_ap_free(struct aap_ap *ap)
 }
 
 static void
+aap_ap_add(struct aap *a, struct aap_ap *ap)
+{
+	ap->ixn.addr.s_addr = htonl(ap->id);
+	addr_index_insert(&a->ap_ix, &ap->ixn);
+	ap->next = a->aps;
+	if (ap->next != NULL)
+		ap->next->pprev = &ap->next;
+	ap->pprev = &a->aps;
+	a->aps = ap;
+	a->n_aps++;
+}
+
+static void
 aap_ap_remove(struct aap *a, struct aap_ap *ap)
 {
-	struct aap_ap **pp;
-
-	for (pp = &a->aps; *pp != ap; pp = &(*pp)->next)
-		;
-	*pp = ap->next;
+	addr_index_remove(&a->ap_ix, &ap->ixn);
+	*ap->pprev = ap->next;
+	if (ap->next != NULL)
+		ap->next->pprev = ap->pprev;
 	a->n_aps--;
 	aap_ap_free(ap);
 }
@@ -566,9 +576,7 @@ aap_ap_input(struct aap *a, const struct aap_msg *m, const struct role_rx *rx)
 			a->cnt.rx_overload++;
 			return;
 		}
-		ap->next = a->aps;
-		a->aps = ap;
-		a->n_aps++;
+		aap_ap_add(a, ap);
 	}
 	switch (m->h.type) {
 	case AAP_HELLO:
@@ -745,12 +753,9 @@ aap_stop(struct aap *a)
 	if (a == NULL)
 		return;
 	aap_close(a);
-	while (a->aps != NULL) {
-		struct aap_ap *ap = a->aps;
-
-		a->aps = ap->next;
-		aap_ap_free(ap);
-	}
+	while (a->aps != NULL)
+		aap_ap_remove(a, a->aps);
+	addr_index_fini(&a->ap_ix);
 	aap_probe_free_all(a);
 	ev_timer_free(a->sweep);
 	ev_timer_free(a->sync);
@@ -785,7 +790,7 @@ aap_start(const struct role_env *env, const struct aap_config *cfg, char *errmsg
 	a->sync = ev_timer_new(env->loop, aap_sync_timer, a);
 	a->flush = ev_timer_new(env->loop, aap_flush_timer, a);
 	if (a->key == NULL || a->table == NULL || a->sweep == NULL || a->sync == NULL ||
-	    a->flush == NULL) {
+	    a->flush == NULL || addr_index_init(&a->ap_ix) < 0) {
 		snprintf(errmsg, errlen, a->key == NULL ? "unusable group key" : "out of memory");
 		aap_stop(a);
 		return NULL;

@@ -15,6 +15,7 @@
 #include "aap.h"
 #include "aap_msg.h"
 #include "aap_table.h"
+#include "addr_index.h"
 #include "ev.h"
 #include "log.h"
 
@@ -61,8 +62,9 @@ struct aap_ap {
 	struct ev_timer *rto;
 	uint32_t rto_ms;
 	unsigned retries;
-	uint64_t full_ms; /* when the last full table started */
-	struct aap_ap *next;
+	uint64_t full_ms;           /* when the last full table started */
+	struct addr_index_node ixn; /* in aap.ap_ix, keyed by the sender id */
+	struct aap_ap *next, **pprev;
 };
 
 /** struct aap_peer - a configured peer AAP. */
@@ -99,6 +101,7 @@ struct aap {
 	struct ev_io *io, *probe_io;
 	struct aap_table *table;
 	struct aap_ap *aps;
+	struct addr_index ap_ix; /* the APs by sender id: the lookup on every datagram is O(1) */
 	size_t n_aps;
 	struct aap_peer peers[PMIP_AAP_PEERS_MAX];
 	size_t n_peers;
@@ -116,6 +119,14 @@ struct aap {
 };
 
 /* aap.c */
+/**
+ * aap_ap_find - the access point with sender id @id, in O(1) on average.
+ * @a: the AAP.
+ * @id: sender id (host order).
+ *
+ * Return: the AP, or NULL.
+ */
+struct aap_ap *aap_ap_find(struct aap *a, uint32_t id);
 int aap_send(struct aap *a, struct in_addr from, const struct sockaddr_in *to, struct aap_msg *m,
              const struct aap_entry *ents);
 void aap_changed(struct aap *a, const struct aap_entry *e, bool local);

@@ -123,6 +123,9 @@ struct proxy_client_nai {
 	char nai[SA_NAI_MAX + 1];
 };
 
+/* PROXY_CLIENTS_DEFAULT - default of /pmip/proxy/max-clients (the YANG default). */
+#define PROXY_CLIENTS_DEFAULT 4096
+
 /**
  * struct proxy_config - /pmip/proxy; requested_lifetime 0 = the FA's maximum.
  * @dnode: the /pmip:pmip/proxy node this struct was parsed from, borrowed: valid only
@@ -138,6 +141,7 @@ struct proxy_config {
 	uint32_t retransmit_initial_ms;
 	uint8_t retransmit_max;
 	uint32_t idle_timeout_s;
+	uint32_t max_clients; /* client table cap (0 in a hand-built config: 4096) */
 	uint16_t requested_lifetime;
 	bool tunnel_gre;
 	bool tunnel_reverse;

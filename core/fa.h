@@ -245,7 +245,7 @@ int fa_pending_lookup(const struct fa *fa, struct in_addr hoa, uint32_t id_low,
  * @id_low: second part of that key (ignored when @hoa is NULL).
  * @out: receives the next entry.
  *
- * O(n) per step over a list bounded by FA_PENDING_MAX.
+ * O(log n) per step (binary search in a sorted array).
  * Return: 0, or -ENOENT past the end.
  */
 int fa_pending_next(const struct fa *fa, const struct in_addr *hoa, const uint32_t *id_low,

@@ -8,7 +8,8 @@
  *                 |                (agent_adv.h), UDP socket of the care-of address
  *                 +-- pending      struct fa_pending per request between its arrival and
  *                 |                the home agent's reply (or the timeout), hashed by the
- *                 |                low 32 bits of the Identification
+ *                 |                low 32 bits of the Identification, and in a sorted
+ *                 |                array by (home address, low Identification) for walks
  *                 +-- visitors     struct fa_visitor per registered mobile node, by home
  *                 |                address (addr_index.h: hash for lookups, ordered walks)
  *                 +-- expiry       visitors with a finite lifetime by expiry time
@@ -126,6 +127,9 @@ struct fa {
 
 	struct fa_pending *pending[FA_PENDING_BUCKETS];
 	size_t n_pending;
+	/* The same requests sorted by (home address, low identification, pointer), so that
+	 * fa_pending_next() is a binary search: O(log n) per step of an ordered walk. */
+	struct fa_pending *pending_ord[FA_PENDING_MAX];
 
 	struct addr_index visitors; /* struct fa_visitor by home address */
 	struct expiry expiry;       /* struct fa_visitor with a finite lifetime */

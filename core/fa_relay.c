@@ -48,6 +48,49 @@ fa_pbucket(uint32_t id_low)
 	return ((id_low * 2654435761u) >> 16) % FA_PENDING_BUCKETS;
 }
 
+/* The walk key of @p: home address, then low 32 bits of the Identification. */
+static uint64_t
+fa_pkey(const struct fa_pending *p)
+{
+	return (uint64_t)ntohl(p->hoa.s_addr) << 32 | (uint32_t)p->id;
+}
+
+/* The index in fa->pending_ord of the first request above @key, or of the first one at or
+ * above (@key, @p) when @p is not NULL (equal keys are ordered by address). */
+static size_t
+fa_pord_search(const struct fa *fa, uint64_t key, const struct fa_pending *p)
+{
+	size_t lo = 0, hi = fa->n_pending;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct fa_pending *m = fa->pending_ord[mid];
+		uint64_t k = fa_pkey(m);
+		bool below =
+		        p != NULL ? k < key || (k == key && (uintptr_t)m < (uintptr_t)p) : k <= key;
+
+		if (below)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Add @p to the hash and the sorted array (the caller checked FA_PENDING_MAX). */
+static void
+fa_pending_link(struct fa *fa, struct fa_pending *p)
+{
+	size_t i = fa_pord_search(fa, fa_pkey(p), p);
+
+	p->hnext = fa->pending[fa_pbucket((uint32_t)p->id)];
+	fa->pending[fa_pbucket((uint32_t)p->id)] = p;
+	memmove(&fa->pending_ord[i + 1], &fa->pending_ord[i],
+	        (fa->n_pending - i) * sizeof(fa->pending_ord[0]));
+	fa->pending_ord[i] = p;
+	fa->n_pending++;
+}
+
 /* Does @p have key (@hoa, @id_low), or (@nai, @id_low) when its home address is 0? */
 static bool
 fa_pending_is(const struct fa_pending *p, struct in_addr hoa, uint32_t id_low, const char *nai)
@@ -78,8 +121,13 @@ fa_pending_free(struct fa *fa, struct fa_pending *p)
 	while (*pp != NULL && *pp != p)
 		pp = &(*pp)->hnext;
 	if (*pp == p) {
+		size_t i = fa_pord_search(fa, fa_pkey(p), p);
+
 		*pp = p->hnext;
 		fa->n_pending--;
+		if (i <= fa->n_pending && fa->pending_ord[i] == p)
+			memmove(&fa->pending_ord[i], &fa->pending_ord[i + 1],
+			        (fa->n_pending - i) * sizeof(fa->pending_ord[0]));
 	}
 	if (p->ksh != NULL)
 		ks_chain_cancel(fa->env.ks_chain, p->ksh);
@@ -415,9 +463,7 @@ fa_rrq_input(struct fa *fa, struct fa_if *fi, const uint8_t *buf, size_t len,
 	memcpy(p->buf, buf, len);
 	p->len = len;
 	p->state = FA_PENDING_KS_VISITOR;
-	p->hnext = fa->pending[fa_pbucket((uint32_t)p->id)];
-	fa->pending[fa_pbucket((uint32_t)p->id)] = p;
-	fa->n_pending++;
+	fa_pending_link(fa, p);
 	mfae = m.mfae_idx;
 	fa_lookup(fa, p, SA_ENTITY_VISITOR, p->hoa, mfae >= 0 ? m.ext[mfae].auth.spi : 0,
 	          fa_ks_visitor_done);
@@ -574,22 +620,12 @@ int
 fa_pending_next(const struct fa *fa, const struct in_addr *hoa, const uint32_t *id_low,
                 struct fa_pending_info *out)
 {
-	uint64_t after = hoa != NULL ? (uint64_t)ntohl(hoa->s_addr) << 32 | *id_low : 0;
-	const struct fa_pending *best = NULL;
-	uint64_t best_k = UINT64_MAX;
+	size_t i = hoa != NULL
+	                   ? fa_pord_search(fa, (uint64_t)ntohl(hoa->s_addr) << 32 | *id_low, NULL)
+	                   : 0;
 
-	for (size_t i = 0; i < FA_PENDING_BUCKETS; i++) {
-		for (const struct fa_pending *p = fa->pending[i]; p != NULL; p = p->hnext) {
-			uint64_t k = (uint64_t)ntohl(p->hoa.s_addr) << 32 | (uint32_t)p->id;
-
-			if ((hoa == NULL || k > after) && (best == NULL || k < best_k)) {
-				best = p;
-				best_k = k;
-			}
-		}
-	}
-	if (best == NULL)
+	if (i >= fa->n_pending)
 		return -ENOENT;
-	fa_pending_info_fill(best, out);
+	fa_pending_info_fill(fa->pending_ord[i], out);
 	return 0;
 }

@@ -254,6 +254,7 @@ ha_fwd_bind(struct ha *ha, struct ha_bind *b)
 	ha_parp_init(&pa, ha, mn);
 	err = ha->tun_ops->proxy_arp_add(ha->tun, &pa, msg, sizeof(msg));
 	if (err < 0) {
+		ha_net_ifindex_invalidate(&ha->nets[mn->net], err);
 		ha->cnt.tunnel_errors++;
 		log_rl(&ha->rl, LOG_SS_HA, LOG_WARNING, "proxy ARP for %s on %s not added: %s",
 		       inet_ntoa(mn->ix.addr), pa.ifname, msg[0] != '\0' ? msg : strerror(-err));
@@ -323,9 +324,12 @@ ha_announce_home(struct ha *ha, int net, struct in_addr hoa, const uint8_t mac[T
 {
 	const char *ifname = ha->nets[net].ifname;
 	char a[INET_ADDRSTRLEN];
+	int err = ha->tun_ops->gratuitous_arp == NULL
+	                  ? -EOPNOTSUPP
+	                  : ha->tun_ops->gratuitous_arp(ha->tun, ifname, hoa, mac, HA_GARP_COUNT);
 
-	if (ha->tun_ops->gratuitous_arp == NULL ||
-	    ha->tun_ops->gratuitous_arp(ha->tun, ifname, hoa, mac, HA_GARP_COUNT) < 0) {
+	if (err < 0) {
+		ha_net_ifindex_invalidate(&ha->nets[net], err);
 		ha->cnt.tunnel_errors++;
 		return;
 	}
@@ -379,8 +383,23 @@ ha_pkt_readable(int fd, unsigned what, void *arg)
 	ha_pkt_drain(arg);
 }
 
+unsigned
+ha_net_ifindex(struct ha_net *n)
+{
+	if (n->ifindex == 0)
+		n->ifindex = if_nametoindex(n->ifname);
+	return n->ifindex;
+}
+
+void
+ha_net_ifindex_invalidate(struct ha_net *n, int err)
+{
+	if (err == -ENODEV || err == -ENXIO)
+		n->ifindex = 0;
+}
+
 bool
-ha_ll_lookup(const struct ha *ha, const struct role_rx *rx, uint8_t mac[TUN_MAC_LEN])
+ha_ll_lookup(struct ha *ha, const struct role_rx *rx, uint8_t mac[TUN_MAC_LEN])
 {
 	uint16_t port = ntohs(rx->src.sin_port);
 	const struct ha_ll_obs *o = &ha->ll_cache[ha_ll_slot(rx->ifindex, rx->src.sin_addr, port)];
@@ -390,7 +409,7 @@ ha_ll_lookup(const struct ha *ha, const struct role_rx *rx, uint8_t mac[TUN_MAC_
 	    o->src.s_addr != rx->src.sin_addr.s_addr || o->port != port)
 		return false;
 	for (size_t i = 0; i < ha->n_nets && !home; i++)
-		home = if_nametoindex(ha->nets[i].ifname) == rx->ifindex;
+		home = ha_net_ifindex(&ha->nets[i]) == rx->ifindex;
 	if (!home)
 		return false;
 	memcpy(mac, o->mac, TUN_MAC_LEN);
@@ -710,6 +729,8 @@ ha_reconfigure(struct ha *ha, const struct ha_config *cfg, char *errmsg, size_t 
 		ha->nets = nets;
 		ha->n_nets = cfg->n_nets;
 	}
+	for (size_t i = 0; i < ha->n_nets; i++)
+		ha->nets[i].ifindex = 0; /* an interface may have been recreated: look again */
 	free(ha->cfg.nets);
 	ha->cfg = ncfg;
 	if (ha_adv_sync(ha, errmsg, errlen) < 0)

@@ -49,6 +49,7 @@ struct ha_net {
 	struct in_addr mask;  /* prefix mask */
 	struct in_addr bcast; /* directed broadcast, INADDR_ANY for /31 and /32 */
 	char ifname[IF_NAMESIZE];
+	unsigned ifindex; /* if_nametoindex(ifname), cached (ha_net_ifindex()); 0: unknown */
 	int fd_uc, fd_bc; /* -1 when closed */
 	struct ev_io *io_uc, *io_bc;
 };
@@ -203,7 +204,24 @@ int ha_net_of(const struct ha *ha, struct in_addr addr);
  * ha_ll_lookup - link-layer source of the request @rx, if it arrived on the interface of a
  * home network and the packet socket saw its frame. Return: true with @mac filled.
  */
-bool ha_ll_lookup(const struct ha *ha, const struct role_rx *rx, uint8_t mac[TUN_MAC_LEN]);
+bool ha_ll_lookup(struct ha *ha, const struct role_rx *rx, uint8_t mac[TUN_MAC_LEN]);
+/**
+ * ha_net_ifindex - the index of home network @n's interface, from the cache.
+ * @n: the home network.
+ *
+ * The cache is filled by the first call after the network was created, after a
+ * reconfiguration, or after ha_net_ifindex_invalidate(); every other call costs no system
+ * call (if_nametoindex() opens a socket each time).
+ *
+ * Return: the index, or 0 while the interface does not exist.
+ */
+unsigned ha_net_ifindex(struct ha_net *n);
+/**
+ * ha_net_ifindex_invalidate - forget @n's cached index when @err says the interface went.
+ * @n: the home network.
+ * @err: a negative errno from a send on its interface; -ENODEV and -ENXIO invalidate.
+ */
+void ha_net_ifindex_invalidate(struct ha_net *n, int err);
 /**
  * ha_announce_home - a mobile node deregistered from its home link (RFC 5944 section 4.6):
  * broadcast gratuitous ARPs on home network @net saying that @hoa is at @mac again.

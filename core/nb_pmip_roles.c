@@ -256,6 +256,7 @@ nb_pmip_proxy_parse(const struct lyd_node *d)
 	x->retransmit_initial_ms = (uint32_t)nb_pmip_uint(d, "retransmit-initial-ms", 1000);
 	x->retransmit_max = (uint8_t)nb_pmip_uint(d, "retransmit-max", 3);
 	x->idle_timeout_s = (uint32_t)nb_pmip_uint(d, "idle-timeout", 60);
+	x->max_clients = (uint32_t)nb_pmip_uint(d, "max-clients", PROXY_CLIENTS_DEFAULT);
 	x->requested_lifetime = (uint16_t)nb_pmip_uint(d, "requested-lifetime", 0);
 	x->tunnel_gre = nb_pmip_bool(d, "tunnel/gre", false);
 	x->tunnel_reverse = nb_pmip_bool(d, "tunnel/reverse", false);

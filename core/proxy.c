@@ -607,6 +607,8 @@ proxy_copy_cfg(struct proxy *px, const struct proxy_config *cfg)
 		px->cfg.retransmit_initial_ms = 1000;
 	if (px->cfg.reregister_pct == 0 || px->cfg.reregister_pct > 95)
 		px->cfg.reregister_pct = 75;
+	if (px->cfg.max_clients == 0)
+		px->cfg.max_clients = PROXY_CLIENTS_DEFAULT;
 }
 
 /* --- lifecycle --- */

@@ -161,10 +161,20 @@ proxy_client_by_hoa(const struct proxy *px, struct in_addr hoa)
 static struct proxy_client *
 cl_new(struct proxy *px, const struct disc_client *dc)
 {
-	struct proxy_client *c = calloc(1, sizeof(*c));
+	struct proxy_client *c;
 	size_t b;
 
-	if (c == NULL) {
+	if (addr_index_count(&px->clients) >= px->cfg.max_clients) {
+		char a[INET_ADDRSTRLEN];
+
+		px->cnt.clients_refused++;
+		log_rl(&px->rl, LOG_SS_PROXY, LOG_WARNING,
+		       "client %s refused: client table full (max-clients %u, %llu refused)",
+		       cl_ntop(dc->addr, a), px->cfg.max_clients,
+		       (unsigned long long)px->cnt.clients_refused);
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		log_rl(&px->rl, LOG_SS_PROXY, LOG_ERR, "client table: out of memory");
 		return NULL;
 	}

@@ -63,7 +63,9 @@
 	X(map_learned, "proxyMapLearned", "subnet-map entries learned or changed through an AAP")  \
 	X(map_withdrawn, "proxyMapWithdrawn", "learned subnet-map entries the AAPs deleted")       \
 	X(map_shadowed, "proxyMapShadowed",                                                        \
-	  "learned entries not installed: a static entry has the same prefix")
+	  "learned entries not installed: a static entry has the same prefix")                     \
+	X(clients_refused, "proxyClientsRefused",                                                  \
+	  "new clients not taken: the client table is at max-clients")
 
 /** struct proxy_counters - the proxy access point's counters (PROXY_COUNTERS() order). */
 struct proxy_counters {

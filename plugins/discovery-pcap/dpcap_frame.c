@@ -52,14 +52,20 @@ dpcap_arp(const uint8_t *p, size_t len, struct dpcap_frame *out, const char **wh
 static enum dpcap_kind
 dpcap_ip(const uint8_t *p, size_t len, struct dpcap_frame *out, const char **why)
 {
-	size_t ihl;
+	size_t ihl, tot;
 	uint8_t proto;
 
 	if (len < DPCAP_IP_MIN || p[0] >> 4 != 4)
 		return dpcap_invalid(out, why, "short or not IPv4");
 	ihl = (size_t)(p[0] & 0xf) * 4;
-	if (ihl < DPCAP_IP_MIN || ihl > len || wire_get16(p + 2) < ihl)
+	tot = wire_get16(p + 2);
+	if (ihl < DPCAP_IP_MIN || ihl > len || tot < ihl)
 		return dpcap_invalid(out, why, "IPv4 header length");
+	/* The datagram ends at its total length: what follows in the capture is Ethernet
+	 * padding (a frame is at least 60 bytes), never ports or an ICMP type. A capture
+	 * shorter than the total length is read up to what was captured. */
+	if (tot < len)
+		len = tot;
 	if (wire_cksum(p, ihl) != 0)
 		return dpcap_invalid(out, why, "IPv4 header checksum");
 	memcpy(&out->src, p + 12, 4);

@@ -371,6 +371,64 @@ test_rules_ignored(void **state)
 	assert_int_equal(c.reason, DISC_IGNORE_NONE);
 }
 
+/* A minimum-size frame: an IPv4 datagram of @tot bytes, padded with @pad to 60 bytes. */
+static size_t
+padded(uint8_t *f, uint8_t proto, uint16_t tot, uint8_t pad)
+{
+	uint8_t l4[8] = { 0 };
+	uint8_t *h = f + 14;
+
+	ip(f, "192.0.2.50", "198.51.100.1", proto, l4);
+
+	put16(h + 2, tot);
+	put16(h + 10, 0);
+	put16(h + 10, ref_cksum(h, 20));
+	memset(f + 14 + tot, pad, 60 - 14 - tot);
+	return 60;
+}
+
+static void
+test_padding_not_transport(void **state)
+{
+	uint8_t f[64];
+	struct dpcap_frame out;
+	const char *why;
+	size_t n;
+
+	(void)state;
+	/* UDP, total length 20 (header only): the padding 00 44 00 43 would read as 68 -> 67. */
+	n = padded(f, 17, 20, 0);
+	f[34] = 0;
+	f[35] = 68;
+	f[36] = 0;
+	f[37] = 67;
+	assert_int_equal(dpcap_classify(f, n, &out, &why), DPCAP_IP);
+	assert_false(out.dhcp);
+	assert_false(out.mip);
+	/* The same bytes inside the datagram (total length 28) are its ports. */
+	put16(f + 14 + 2, 28);
+	put16(f + 14 + 10, 0);
+	put16(f + 14 + 10, ref_cksum(f + 14, 20));
+	assert_int_equal(dpcap_classify(f, n, &out, &why), DPCAP_IP);
+	assert_true(out.dhcp);
+	/* UDP with 2 bytes of transport inside the datagram, destination port in the padding. */
+	n = padded(f, 17, 22, 0);
+	put16(f + 36, 434);
+	assert_int_equal(dpcap_classify(f, n, &out, &why), DPCAP_IP);
+	assert_false(out.mip);
+	/* ICMP, total length 20: a padding byte 10 is not a router solicitation. */
+	n = padded(f, 1, 20, 10);
+	assert_int_equal(dpcap_classify(f, n, &out, &why), DPCAP_IP);
+	assert_false(out.mip);
+	/* A capture cut short inside the datagram is still read up to what was captured. */
+	n = udp(f, "192.0.2.50", "198.51.100.1", 68, 67);
+	put16(f + 14 + 2, 1400);
+	put16(f + 14 + 10, 0);
+	put16(f + 14 + 10, ref_cksum(f + 14, 20));
+	assert_int_equal(dpcap_classify(f, n, &out, &why), DPCAP_IP);
+	assert_true(out.dhcp);
+}
+
 int
 main(void)
 {
@@ -379,7 +437,7 @@ main(void)
 		cmocka_unit_test(test_ip_kinds),      cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_usable),        cmocka_unit_test(test_subnets),
 		cmocka_unit_test(test_rules_visitor), cmocka_unit_test(test_rules_local),
-		cmocka_unit_test(test_rules_ignored),
+		cmocka_unit_test(test_rules_ignored), cmocka_unit_test(test_padding_not_transport),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,6 +26,7 @@
 #include "engine.h"
 #include "ev.h"
 #include "fa.h"
+#include "fa_int.h"
 #include "keystore.h"
 #include "log.h"
 #include "tunnel.h"
@@ -1128,6 +1129,121 @@ test_pending_order(void **state)
 	assert_int_equal(fa_pending_next(f->fa, &k, &low, &pi), -ENOENT);
 }
 
+#define WALK_N     300
+#define WALK_BATCH 15 /* relays the fixture records at a time (MAXDGRAM) */
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The FA's sorted array of pending requests holds exactly its pending requests, in key
+ * order: what fa_pending_next() binary-searches. */
+static void
+check_pending_ord(const struct fa *fa)
+{
+	for (size_t i = 0; i < fa->n_pending; i++) {
+		const struct fa_pending *p = fa->pending_ord[i];
+		struct fa_pending_info pi;
+
+		assert_int_equal(fa_pending_lookup(fa, p->hoa, (uint32_t)p->id, &pi), 0);
+		if (i > 0) {
+			const struct fa_pending *q = fa->pending_ord[i - 1];
+
+			assert_true(((uint64_t)ntohl(q->hoa.s_addr) << 32 | (uint32_t)q->id) <
+			            ((uint64_t)ntohl(p->hoa.s_addr) << 32 | (uint32_t)p->id));
+		}
+	}
+}
+
+/* Walk with fa_pending_next() from the start; return the keys seen. */
+static size_t
+walk_pending(const struct fa *fa, uint64_t *keys, size_t cap)
+{
+	struct fa_pending_info pi;
+	struct in_addr k;
+	uint32_t low;
+	size_t n = 0;
+
+	for (int r = fa_pending_next(fa, NULL, NULL, &pi); r == 0;
+	     r = fa_pending_next(fa, &k, &low, &pi)) {
+		assert_true(n < cap);
+		keys[n++] = (uint64_t)ntohl(pi.hoa.s_addr) << 32 | pi.id_low;
+		k = pi.hoa;
+		low = pi.id_low;
+	}
+	return n;
+}
+
+static bool
+have_batch_relayed(struct fix *f)
+{
+	return f->n_ha >= WALK_BATCH;
+}
+
+static void
+test_pending_walk_many(void **state)
+{
+	struct fix *f = *state;
+	static uint64_t want[WALK_N], got[WALK_N], ids[WALK_N];
+	static char hoas[WALK_N][INET_ADDRSTRLEN];
+	size_t n_want = 0, n;
+	uint8_t b[512];
+	struct fa_pending_info pi;
+	struct in_addr k;
+	uint32_t low;
+
+	start_fa(f);
+	/* Several requests per home address, identifications in no particular order. */
+	for (uint32_t i = 0; i < WALK_N; i++) {
+		uint32_t host = 1 + (i * 37) % 60;
+
+		snprintf(hoas[i], sizeof(hoas[i]), "10.1.0.%u", host);
+		ids[i] = (uint64_t)0xe8f2a3b4 << 32 | ((i * 2654435761u) ^ 0x5a5a5a5au);
+		n = build_rrq(b, 0, 600, hoas[i], COA, ids[i], 0);
+		mn_sends(f, b, n, hoas[i]);
+		want[n_want++] = (uint64_t)(0x0a010000u + host) << 32 | (uint32_t)ids[i];
+		if (n_want % WALK_BATCH == 0) { /* relayed to the HA, still pending */
+			assert_true(run_until(f, have_batch_relayed, 5000));
+			f->n_ha = 0;
+		}
+	}
+	assert_int_equal(fa_pending_count(f->fa), WALK_N);
+	check_pending_ord(f->fa);
+	qsort(want, n_want, sizeof(want[0]), cmp_u64);
+	n = walk_pending(f->fa, got, WALK_N);
+	assert_int_equal(n, n_want);
+	assert_memory_equal(got, want, n * sizeof(got[0]));
+	/* Resuming from a key that is not pending gives the next one above it. */
+	k.s_addr = htonl((uint32_t)(want[10] >> 32));
+	low = (uint32_t)want[10] + 1;
+	if (low != 0 && (uint64_t)(want[10] + 1) != want[11]) {
+		assert_int_equal(fa_pending_next(f->fa, &k, &low, &pi), 0);
+		assert_int_equal((uint64_t)ntohl(pi.hoa.s_addr) << 32 | pi.id_low, want[11]);
+	}
+	/* Replies take every third request out, wherever it is in the order. */
+	for (uint32_t i = 0; i < WALK_N; i += 3) {
+		uint64_t key = (uint64_t)(ntohl(addr(hoas[i]).s_addr)) << 32 | (uint32_t)ids[i];
+		uint64_t *hit = bsearch(&key, want, n_want, sizeof(want[0]), cmp_u64);
+
+		n = build_rrp(b, 0, 0, hoas[i], ids[i], 0);
+		ha_sends(f, b, n);
+		assert_int_equal(f->n_mn, 1); /* relayed to the mobile node */
+		f->n_mn = 0;
+		assert_non_null(hit);
+		memmove(hit, hit + 1, (size_t)(want + n_want - hit - 1) * sizeof(want[0]));
+		n_want--;
+	}
+	assert_int_equal(fa_pending_count(f->fa), n_want);
+	check_pending_ord(f->fa);
+	n = walk_pending(f->fa, got, WALK_N);
+	assert_int_equal(n, n_want);
+	assert_memory_equal(got, want, n * sizeof(got[0]));
+}
+
 static void
 test_reconfigure_drops_lookups_keeps_visitors(void **state)
 {
@@ -1175,6 +1291,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_relay_strips_and_appends_fhae, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_relay_without_sas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_walk_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply_relayed_with_mfae_and_visitor, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_reply_wrong_low32_dropped, setup, teardown),
