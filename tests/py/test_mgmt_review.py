@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
-"""Management-plane review (H22): regressions for the findings of the review.
+"""Management-plane review: regressions for the findings of the review.
 
 Real clients only: ncclient over SSH against a pmipd in namespaces of its own
 (prefix "rvm"), and the daemon's own log and /proc counters.

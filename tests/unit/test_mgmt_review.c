@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * test_mgmt_review.c - regressions from the management-plane review (H22).
+ * test_mgmt_review.c - regressions from the management-plane review.
  *
  * A configuration error about a secret must not quote the secret, even when
  * libyang's message is longer than the error buffer and the closing quote
