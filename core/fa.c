@@ -23,10 +23,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
-#include <netinet/ip_icmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,11 +39,6 @@
 #define FA_RX_BUDGET  64           /* datagrams read per readiness event */
 #define FA_IP_UDP     28           /* IPv4 + UDP header */
 #define FA_ALL_AGENTS "224.0.0.11" /* All Mobility Agents (RFC 5944 3.6.1.1) */
-/*
- * Raw ICMP socket filter of linux/icmp.h (which clashes with net/if.h): a 32-bit mask of
- * the ICMP types to drop, at level SOL_RAW.
- */
-#define FA_ICMP_FILTER 1
 
 PMIP_COUNTER_TABLE(fa_counter_table, FA_COUNTERS, struct fa_counters)
 
@@ -195,84 +188,22 @@ int
 fa_send_adv(struct fa *fa, unsigned ifindex, struct in_addr from, struct in_addr to,
             const uint8_t *icmp, size_t len)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} cbuf;
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = to };
-	struct in_pktinfo pi = { .ipi_ifindex = (int)ifindex, .ipi_spec_dst = from };
-	struct iovec iov = { .iov_base = (void *)icmp, .iov_len = len };
-	struct msghdr mh = { .msg_name = &sin,
-		             .msg_namelen = sizeof(sin),
-		             .msg_iov = &iov,
-		             .msg_iovlen = 1,
-		             .msg_control = cbuf.buf,
-		             .msg_controllen = sizeof(cbuf.buf) };
-	struct cmsghdr *c;
-
 	if (fa->use_hooks)
 		return fa->hooks.send_adv != NULL
 		               ? fa->hooks.send_adv(fa->hooks.arg, ifindex, from, to, icmp, len)
 		               : 0;
 	if (fa->fd_icmp < 0)
 		return -ENOTCONN;
-	memset(&cbuf, 0, sizeof(cbuf));
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	return sendmsg(fa->fd_icmp, &mh, 0) < 0 ? -errno : 0;
+	return role_raw_send(fa->fd_icmp, ifindex, from, to, icmp, len);
 }
 
 /* --- receiving --- */
-
-static size_t
-fa_ll_slot(unsigned ifindex, struct in_addr src, uint16_t port)
-{
-	uint32_t h = (ntohl(src.s_addr) ^ ((uint32_t)port << 16) ^ ifindex) * 2654435761u;
-
-	return (h >> 16) % FA_LL_CACHE;
-}
 
 /* Drain the packet socket into the link-layer cache. */
 static void
 fa_pkt_drain(struct fa *fa)
 {
-	uint8_t b[64];
-
-	for (int i = 0; fa->fd_pkt >= 0 && i < 4 * FA_RX_BUDGET; i++) {
-		struct sockaddr_ll ll;
-		socklen_t sl = sizeof(ll);
-		ssize_t n =
-		        recvfrom(fa->fd_pkt, b, sizeof(b), MSG_TRUNC, (struct sockaddr *)&ll, &sl);
-		struct fa_ll_obs o;
-		size_t ihl;
-
-		if (n < 0)
-			return;
-		ihl = (size_t)(b[0] & 0xf) * 4;
-		if (ll.sll_pkttype == PACKET_OUTGOING || ll.sll_halen != FA_MAC_LEN || ihl < 20 ||
-		    (size_t)n < ihl + 8 || ihl + 8 > sizeof(b))
-			continue;
-		o.ifindex = (unsigned)ll.sll_ifindex;
-		memcpy(&o.src, b + 12, 4);
-		o.port = wire_get16(b + ihl);
-		memcpy(o.mac, ll.sll_addr, FA_MAC_LEN);
-		fa->ll_cache[fa_ll_slot(o.ifindex, o.src, o.port)] = o;
-	}
-}
-
-static const uint8_t *
-fa_ll_lookup(const struct fa *fa, const struct role_rx *rx)
-{
-	uint16_t port = ntohs(rx->src.sin_port);
-	const struct fa_ll_obs *o = &fa->ll_cache[fa_ll_slot(rx->ifindex, rx->src.sin_addr, port)];
-
-	if (o->ifindex != rx->ifindex || o->src.s_addr != rx->src.sin_addr.s_addr ||
-	    o->port != port)
-		return NULL;
-	return o->mac;
+	llcache_drain(&fa->ll, fa->fd_pkt, 4 * FA_RX_BUDGET);
 }
 
 static void
@@ -291,7 +222,7 @@ fa_udp_readable(int fd, unsigned what, void *arg)
 			fa->cnt.discarded++;
 			continue;
 		}
-		fa_input(fa, fa->rxbuf, (size_t)n, &rx, fa_ll_lookup(fa, &rx));
+		fa_input(fa, fa->rxbuf, (size_t)n, &rx, llcache_lookup(&fa->ll, &rx));
 	}
 }
 
@@ -307,33 +238,17 @@ fa_icmp_readable(int fd, unsigned what, void *arg)
 	struct fa *fa = arg;
 
 	for (int i = 0; i < FA_RX_BUDGET; i++) {
-		union {
-			char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-			struct cmsghdr align;
-		} cbuf;
-		struct iovec iov = { .iov_base = fa->rxbuf, .iov_len = 1500 };
-		struct msghdr mh = { .msg_iov = &iov,
-			             .msg_iovlen = 1,
-			             .msg_control = cbuf.buf,
-			             .msg_controllen = sizeof(cbuf.buf) };
-		struct in_pktinfo pi = { 0 };
-		struct in_addr dst;
-		struct cmsghdr *c;
-		ssize_t n = recvmsg(fd, &mh, 0);
-		size_t ihl;
+		struct role_rx rx;
+		size_t off;
+		ssize_t n = role_raw_recv(fd, fa->rxbuf, 1500, &rx, &off);
 
-		if (n < 0)
-			return;
-		for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
-			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
-				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-		ihl = (size_t)(fa->rxbuf[0] & 0xf) * 4;
-		if (n < 20 || ihl < 20 || (size_t)n < ihl) {
+		if (n == -EBADMSG) {
 			fa->cnt.solicitations_bad++;
 			continue;
 		}
-		memcpy(&dst, fa->rxbuf + 16, 4);
-		fa_icmp_input(fa, fa->rxbuf + ihl, (size_t)n - ihl, dst, (unsigned)pi.ipi_ifindex);
+		if (n < 0)
+			return;
+		fa_icmp_input(fa, fa->rxbuf + off, (size_t)n, rx.dst, rx.ifindex);
 	}
 }
 
@@ -400,35 +315,15 @@ fa_ifs_free(struct fa_if *ifs, size_t n)
 static int
 fa_open_link(struct fa *fa, char *errmsg, size_t errlen)
 {
-	static struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9), /* IP protocol */
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 6),
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6), /* fragment offset */
-		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),
-		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
-		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2), /* UDP destination port */
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MIP_UDP_PORT, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 64),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
-	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
-	uint32_t filt = ~(1u << ICMP_ROUTERSOLICIT);
 	struct in_addr bc = { htonl(INADDR_BROADCAST) }, mc;
-	int one = 1, ttl = 1;
 
-	fa->fd_pkt = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IP));
-	if (fa->fd_pkt < 0 ||
-	    setsockopt(fa->fd_pkt, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
+	fa->fd_pkt = llcache_socket(MIP_UDP_PORT);
+	if (fa->fd_pkt < 0) {
 		snprintf(errmsg, errlen, "packet socket: %s", strerror(errno));
 		return -1;
 	}
-	fa->fd_icmp = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
-	if (fa->fd_icmp < 0 ||
-	    setsockopt(fa->fd_icmp, SOL_RAW, FA_ICMP_FILTER, &filt, sizeof(filt)) < 0 ||
-	    setsockopt(fa->fd_icmp, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
-	    setsockopt(fa->fd_icmp, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
-	    setsockopt(fa->fd_icmp, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) < 0 ||
-	    setsockopt(fa->fd_icmp, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) < 0) {
+	fa->fd_icmp = role_icmp_open();
+	if (fa->fd_icmp < 0) {
 		snprintf(errmsg, errlen, "ICMP socket: %s", strerror(errno));
 		return -1;
 	}

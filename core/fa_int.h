@@ -29,6 +29,7 @@
 #include "expiry.h"
 #include "fa.h"
 #include "keystore.h"
+#include "llcache.h"
 #include "log.h"
 #include "mip_msg.h"
 #include "tunnel.h"
@@ -36,7 +37,8 @@
 #define FA_PENDING_MAX     4096 /* pending registrations; more are denied with 66 */
 #define FA_PENDING_BUCKETS 512
 #define FA_LIFETIME_INF    0xffff
-#define FA_LL_CACHE        256 /* link-layer observations kept */
+
+_Static_assert(FA_MAC_LEN == LLCACHE_MAC_LEN, "the link-layer cache holds Ethernet addresses");
 
 struct fa;
 
@@ -102,14 +104,6 @@ struct fa_visitor {
 	bool reverse;  /* the reverse-tunnel entry is installed */
 };
 
-/** struct fa_ll_obs - link-layer source of a frame to UDP port 434 (packet socket). */
-struct fa_ll_obs {
-	unsigned ifindex;
-	struct in_addr src;
-	uint16_t port;
-	uint8_t mac[FA_MAC_LEN];
-};
-
 /** struct fa - a running foreign agent. */
 struct fa {
 	struct role_env env;
@@ -139,10 +133,10 @@ struct fa {
 	struct ev_io *io_pkt, *io_icmp;
 	int fd_bc, fd_mc; /* UDP 434 on 255.255.255.255 and 224.0.0.11; -1 when closed */
 	struct ev_io *io_bc, *io_mc;
-	struct fa_ll_obs ll_cache[FA_LL_CACHE];
-	uint8_t *rxbuf;   /* MIP_MSG_MAX: one received datagram */
-	uint8_t *txbuf;   /* FA_TXBUF_LEN: a relayed request or reply being built */
-	uint8_t *linkbuf; /* FA_IP_UDP + FA_TXBUF_LEN: a frame to a mobile node */
+	struct llcache ll; /* link-layer sources of requests (fd_pkt) */
+	uint8_t *rxbuf;    /* MIP_MSG_MAX: one received datagram */
+	uint8_t *txbuf;    /* FA_TXBUF_LEN: a relayed request or reply being built */
+	uint8_t *linkbuf;  /* FA_IP_UDP + FA_TXBUF_LEN: a frame to a mobile node */
 };
 
 /* Largest message the FA builds: a relayed message plus its own auth extension. */

@@ -36,9 +36,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/filter.h>
-#include <linux/if_packet.h>
-#include <net/ethernet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,40 +338,11 @@ ha_announce_home(struct ha *ha, int net, struct in_addr hoa, const uint8_t mac[T
 
 /* --- sockets --- */
 
-static size_t
-ha_ll_slot(unsigned ifindex, struct in_addr src, uint16_t port)
-{
-	uint32_t h = (ntohl(src.s_addr) ^ ((uint32_t)port << 16) ^ ifindex) * 2654435761u;
-
-	return (h >> 16) % HA_LL_CACHE;
-}
-
-/* Drain the packet socket into the link-layer cache (one slot per source, last one wins). */
+/* Drain the packet socket into the link-layer cache. */
 static void
 ha_pkt_drain(struct ha *ha)
 {
-	uint8_t b[64];
-
-	for (int i = 0; ha->fd_pkt >= 0 && i < 4 * HA_RX_BUDGET; i++) {
-		struct sockaddr_ll ll;
-		socklen_t sl = sizeof(ll);
-		ssize_t n =
-		        recvfrom(ha->fd_pkt, b, sizeof(b), MSG_TRUNC, (struct sockaddr *)&ll, &sl);
-		struct ha_ll_obs o;
-		size_t ihl;
-
-		if (n < 0)
-			return;
-		ihl = (size_t)(b[0] & 0xf) * 4;
-		if (ll.sll_pkttype == PACKET_OUTGOING || ll.sll_halen != TUN_MAC_LEN || ihl < 20 ||
-		    (size_t)n < ihl + 8 || ihl + 8 > sizeof(b))
-			continue;
-		o.ifindex = (unsigned)ll.sll_ifindex;
-		memcpy(&o.src, b + 12, 4);
-		o.port = wire_get16(b + ihl);
-		memcpy(o.mac, ll.sll_addr, TUN_MAC_LEN);
-		ha->ll_cache[ha_ll_slot(o.ifindex, o.src, o.port)] = o;
-	}
+	llcache_drain(&ha->ll, ha->fd_pkt, 4 * HA_RX_BUDGET);
 }
 
 static void
@@ -401,18 +369,16 @@ ha_net_ifindex_invalidate(struct ha_net *n, int err)
 bool
 ha_ll_lookup(struct ha *ha, const struct role_rx *rx, uint8_t mac[TUN_MAC_LEN])
 {
-	uint16_t port = ntohs(rx->src.sin_port);
-	const struct ha_ll_obs *o = &ha->ll_cache[ha_ll_slot(rx->ifindex, rx->src.sin_addr, port)];
+	const uint8_t *o = llcache_lookup(&ha->ll, rx);
 	bool home = false;
 
-	if (rx->ifindex == 0 || o->ifindex != rx->ifindex ||
-	    o->src.s_addr != rx->src.sin_addr.s_addr || o->port != port)
+	if (o == NULL)
 		return false;
 	for (size_t i = 0; i < ha->n_nets && !home; i++)
 		home = ha_net_ifindex(&ha->nets[i]) == rx->ifindex;
 	if (!home)
 		return false;
-	memcpy(mac, o->mac, TUN_MAC_LEN);
+	memcpy(mac, o, TUN_MAC_LEN);
 	return true;
 }
 
@@ -424,25 +390,9 @@ ha_ll_lookup(struct ha *ha, const struct role_rx *rx, uint8_t mac[TUN_MAC_LEN])
 static void
 ha_pkt_open(struct ha *ha)
 {
-	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9), /* IP protocol */
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 6),
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6), /* fragment offset */
-		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),
-		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
-		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2), /* UDP destination port */
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MIP_UDP_PORT, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 64),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
-	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
-
-	code[6].k = ha->cfg.udp_port;
-	ha->fd_pkt = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IP));
-	if (ha->fd_pkt < 0 ||
-	    setsockopt(ha->fd_pkt, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ||
-	    (ha->io_pkt = ev_io_new(ha->env.loop, ha->fd_pkt, EV_IO_READ, ha_pkt_readable, ha)) ==
-	            NULL) {
+	ha->fd_pkt = llcache_socket(ha->cfg.udp_port);
+	if (ha->fd_pkt < 0 || (ha->io_pkt = ev_io_new(ha->env.loop, ha->fd_pkt, EV_IO_READ,
+	                                              ha_pkt_readable, ha)) == NULL) {
 		log_warn(LOG_SS_HA, "packet socket: no gratuitous ARP when a node returns home");
 		if (ha->fd_pkt >= 0)
 			close(ha->fd_pkt);

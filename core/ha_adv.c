@@ -15,7 +15,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/ip_icmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +26,6 @@
 
 #define HA_ADV_RX_BUDGET 64
 #define HA_ADV_RXBUF     1500
-/* Raw ICMP socket filter of linux/icmp.h (which clashes with net/if.h), level SOL_RAW. */
-#define HA_ICMP_FILTER 1
 
 static void
 ha_adv_part(const struct ha *ha, const struct ha_home_network *hn, struct agent_adv_part *p)
@@ -69,30 +66,10 @@ ha_adv_send(void *arg, unsigned ifindex, struct in_addr from, struct in_addr to,
             const uint8_t *icmp, size_t len)
 {
 	struct ha *ha = arg;
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} cbuf;
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = to };
-	struct in_pktinfo pi = { .ipi_ifindex = (int)ifindex, .ipi_spec_dst = from };
-	struct iovec iov = { .iov_base = (void *)icmp, .iov_len = len };
-	struct msghdr mh = { .msg_name = &sin,
-		             .msg_namelen = sizeof(sin),
-		             .msg_iov = &iov,
-		             .msg_iovlen = 1,
-		             .msg_control = cbuf.buf,
-		             .msg_controllen = sizeof(cbuf.buf) };
-	struct cmsghdr *c;
 
 	if (ha->fd_icmp < 0)
 		return -ENOTCONN;
-	memset(&cbuf, 0, sizeof(cbuf));
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	return sendmsg(ha->fd_icmp, &mh, 0) < 0 ? -errno : 0;
+	return role_raw_send(ha->fd_icmp, ifindex, from, to, icmp, len);
 }
 
 static void
@@ -117,47 +94,23 @@ ha_icmp_readable(int fd, unsigned what, void *arg)
 	uint8_t buf[HA_ADV_RXBUF];
 
 	for (int i = 0; i < HA_ADV_RX_BUDGET; i++) {
-		union {
-			char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-			struct cmsghdr align;
-		} cbuf;
-		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-		struct msghdr mh = { .msg_iov = &iov,
-			             .msg_iovlen = 1,
-			             .msg_control = cbuf.buf,
-			             .msg_controllen = sizeof(cbuf.buf) };
-		struct in_pktinfo pi = { 0 };
-		struct in_addr dst;
-		struct cmsghdr *c;
-		ssize_t n = recvmsg(fd, &mh, 0);
-		size_t ihl;
+		struct role_rx rx;
+		size_t off;
+		ssize_t n = role_raw_recv(fd, buf, sizeof(buf), &rx, &off);
 
+		if (n == -EBADMSG)
+			continue;
 		if (n < 0)
 			return;
-		for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
-			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
-				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-		ihl = (size_t)(buf[0] & 0xf) * 4;
-		if (n < 20 || ihl < 20 || (size_t)n < ihl)
-			continue;
-		memcpy(&dst, buf + 16, 4);
-		ha_icmp_input(ha, buf + ihl, (size_t)n - ihl, dst, (unsigned)pi.ipi_ifindex);
+		ha_icmp_input(ha, buf + off, (size_t)n, rx.dst, rx.ifindex);
 	}
 }
 
 static int
 ha_icmp_open(struct ha *ha, char *errmsg, size_t errlen)
 {
-	uint32_t filt = ~(1u << ICMP_ROUTERSOLICIT);
-	int one = 1, ttl = 1;
-
-	ha->fd_icmp = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
-	if (ha->fd_icmp < 0 ||
-	    setsockopt(ha->fd_icmp, SOL_RAW, HA_ICMP_FILTER, &filt, sizeof(filt)) < 0 ||
-	    setsockopt(ha->fd_icmp, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
-	    setsockopt(ha->fd_icmp, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
-	    setsockopt(ha->fd_icmp, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) < 0 ||
-	    setsockopt(ha->fd_icmp, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) < 0) {
+	ha->fd_icmp = role_icmp_open();
+	if (ha->fd_icmp < 0) {
 		snprintf(errmsg, errlen, "ICMP socket for advertisements: %s", strerror(errno));
 		return -1;
 	}

@@ -28,6 +28,7 @@
 #include "expiry.h"
 #include "ha.h"
 #include "keystore.h"
+#include "llcache.h"
 #include "log.h"
 #include "mip_msg.h"
 #include "mip_replay.h"
@@ -37,7 +38,8 @@
 #define HA_PENDING_MAX     4096 /* requests awaiting the key store */
 #define HA_PENDING_BUCKETS 256
 #define HA_LIFETIME_INF    0xffff
-#define HA_LL_CACHE        256 /* link-layer sources of requests kept (packet socket) */
+
+_Static_assert(TUN_MAC_LEN == LLCACHE_MAC_LEN, "the link-layer cache holds Ethernet addresses");
 
 struct ha;
 struct ha_mn;
@@ -99,14 +101,6 @@ struct ha_pending {
 	uint8_t buf[];            /* the request as received */
 };
 
-/** struct ha_ll_obs - link-layer source of a frame to UDP port 434 (packet socket). */
-struct ha_ll_obs {
-	unsigned ifindex;
-	struct in_addr src;
-	uint16_t port;
-	uint8_t mac[TUN_MAC_LEN];
-};
-
 /** struct ha - a running home agent. */
 struct ha {
 	struct role_env env;
@@ -127,7 +121,7 @@ struct ha {
 	struct ev_io *io_icmp;
 	struct agent_adv_src **adv; /* per home network (cfg.nets order), NULL: not advertised */
 	size_t n_adv;
-	struct ha_ll_obs ll_cache[HA_LL_CACHE];
+	struct llcache ll; /* link-layer sources of requests (fd_pkt) */
 
 	struct addr_index mns; /* struct ha_mn by home address */
 	size_t n_binds;

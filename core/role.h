@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * role.h - common base of the agent roles: class descriptor, environment, UDP 434 sockets.
+ * role.h - common base of the agent roles: class descriptor, environment, UDP 434 sockets
+ * and the raw ICMP receive of the agent advertisement code.
  *
  * A role (home agent, foreign agent, proxy AP, AAP) is a class in the core,
  * BIRD style: a struct role_class names it and gives start, reconfigure and
@@ -164,5 +165,48 @@ void role_udp_drain(int fd, uint8_t *buf, size_t cap, unsigned max, role_input_f
  */
 int role_udp_send(int fd, struct in_addr from, const struct sockaddr_in *to, const uint8_t *buf,
                   size_t len);
+
+/**
+ * role_raw_recv - receive one IPv4 datagram from a raw socket with IP_PKTINFO set.
+ * @fd: raw IPv4 socket (SOCK_RAW) with the IP_PKTINFO option on.
+ * @buf: receive buffer; receives the whole datagram, IPv4 header included.
+ * @cap: its capacity; longer datagrams are cut there.
+ * @rx: receives the addressing: @rx->src (address only, port 0) and @rx->dst from the IPv4
+ *	header, @rx->ifindex from IP_PKTINFO (0 if the kernel gave none).
+ * @off: receives the length of the IPv4 header, where the payload starts in @buf.
+ *
+ * The IPv4 header is checked: at least 20 bytes received, a header length of at least 20
+ * bytes that fits in what was received. Options are skipped, not interpreted.
+ *
+ * Return: the payload length (bytes after the IPv4 header), -EBADMSG when the header check
+ * failed (the datagram is consumed; read on), or another negative errno when the read
+ * failed (-EAGAIN: nothing is queued).
+ */
+ssize_t role_raw_recv(int fd, uint8_t *buf, size_t cap, struct role_rx *rx, size_t *off);
+
+/**
+ * role_icmp_open - open the raw ICMP socket of an agent that advertises (HA, FA).
+ *
+ * Non-blocking and close-on-exec; its ICMP filter passes router solicitations only, with
+ * IP_PKTINFO (read by role_raw_recv()), SO_BROADCAST, and a TTL of 1 for unicast and
+ * multicast (advertisements stay on the link, RFC 1256). Needs CAP_NET_RAW.
+ *
+ * Return: the file descriptor, or -1 with errno set (nothing left open).
+ */
+int role_icmp_open(void);
+
+/**
+ * role_raw_send - send one ICMP message from a raw socket out of a given interface.
+ * @fd: socket from role_icmp_open().
+ * @ifindex: outgoing interface (IP_PKTINFO), 0 to let the routing table choose.
+ * @from: source address (IP_PKTINFO ipi_spec_dst).
+ * @to: destination address (unicast, broadcast or multicast).
+ * @buf: the ICMP message (the kernel adds the IPv4 header).
+ * @len: its length.
+ *
+ * Return: 0, or a negative errno.
+ */
+int role_raw_send(int fd, unsigned ifindex, struct in_addr from, struct in_addr to,
+                  const uint8_t *buf, size_t len);
 
 #endif /* PMIP_ROLE_H */

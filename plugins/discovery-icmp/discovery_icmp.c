@@ -56,6 +56,7 @@
 #include "ev.h"
 #include "log.h"
 #include "plugin.h"
+#include "role.h"
 
 #define DICMP_IFS_MAX     32   /* interfaces per instance */
 #define DICMP_AGENTS_MAX  64   /* agents tracked; more are dropped (logged) */
@@ -338,39 +339,20 @@ dicmp_agent_input(struct dicmp *d, struct dicmp_if *ifp, const uint8_t *mac)
 static int
 dicmp_sol_send(struct dicmp *d, struct dicmp_if *ifp)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} cbuf;
-	struct sockaddr_in to = { .sin_family = AF_INET };
-	struct in_pktinfo pi = { .ipi_ifindex = (int)ifp->ifindex };
+	struct in_addr any = { INADDR_ANY };
+	struct in_addr to = { htonl(d->cfg.broadcast ? INADDR_BROADCAST : DICMP_ALL_ROUTERS) };
 	uint8_t msg[MIP_ADV_SOL_LEN];
 	size_t len;
-	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(msg) };
-	struct msghdr mh = { .msg_name = &to,
-		             .msg_namelen = sizeof(to),
-		             .msg_iov = &iov,
-		             .msg_iovlen = 1,
-		             .msg_control = cbuf.buf,
-		             .msg_controllen = sizeof(cbuf.buf) };
-	struct cmsghdr *c;
+	int rc;
 
-	to.sin_addr.s_addr = htonl(d->cfg.broadcast ? INADDR_BROADCAST : DICMP_ALL_ROUTERS);
 	if (mip_adv_sol_encode(msg, sizeof(msg), &len) != MIP_ADV_OK)
 		return -EINVAL;
-	memset(&cbuf, 0, sizeof(cbuf));
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	ifp->last_sol_ms = ev_now_ms();
-	if (sendmsg(d->fd_tx, &mh, 0) < 0) {
-		int err = errno;
-
+	rc = role_raw_send(d->fd_tx, ifp->ifindex, any, to, msg, len);
+	if (rc < 0) {
 		log_rl(&d->rl, LOG_SS_DISCOVERY, LOG_WARNING,
-		       "discovery-icmp: %s: solicitation: %s", ifp->name, strerror(err));
-		return -err;
+		       "discovery-icmp: %s: solicitation: %s", ifp->name, strerror(-rc));
+		return rc;
 	}
 	d->st.tx++;
 	log_debug(LOG_SS_DISCOVERY, "discovery-icmp: %s: solicitation sent", ifp->name);

@@ -8,25 +8,13 @@
  * handed to the client the proxy runs. No key store: a registration attempt stops at the
  * missing SA, and the failure event shows which home agent the attempt was for.
  */
-#include <arpa/inet.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
 #include <event2/event.h>
 
 #include "aap_client.h"
 #include "aap_msg.h"
-#include "ev.h"
 #include "event.h"
-#include "log.h"
-#include "proxy.h"
 #include "submap.h"
+#include "test_proxy.h"
 
 #define AAP_A   "198.51.100.10"
 #define AAP_B   "198.51.100.11"
@@ -51,36 +39,8 @@ struct fix {
 	uint64_t now_ms, seq;
 	uint8_t dg[MAXDGRM][AAP_DGRAM_MAX];
 	size_t dg_len[MAXDGRM], n_dg;
-	struct proxy_failure fail[8];
-	size_t n_fail;
+	struct pxt_fails fails;
 };
-
-static struct in_addr
-A(const char *s) {
-	struct in_addr a;
-
-	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
-	return a;
-}
-
-static int
-h_frame(void *arg, const uint8_t *frame, size_t len)
-{
-	(void)arg;
-	(void)frame;
-	(void)len;
-	return 0;
-}
-
-static int
-h_ha(void *arg, struct in_addr ha, const uint8_t *msg, size_t len)
-{
-	(void)arg;
-	(void)ha;
-	(void)msg;
-	(void)len;
-	return 0;
-}
 
 static uint64_t
 h_now(void *arg)
@@ -93,9 +53,9 @@ h_send(void *arg, struct in_addr from, const struct sockaddr_in *to, const uint8
 {
 	struct fix *f = arg;
 
-	assert_int_equal(from.s_addr, A(SELF).s_addr);
-	assert_true(to->sin_addr.s_addr == A(AAP_A).s_addr ||
-	            to->sin_addr.s_addr == A(AAP_B).s_addr);
+	assert_int_equal(from.s_addr, pxt_addr(SELF).s_addr);
+	assert_true(to->sin_addr.s_addr == pxt_addr(AAP_A).s_addr ||
+	            to->sin_addr.s_addr == pxt_addr(AAP_B).s_addr);
 	assert_true(f->n_dg < MAXDGRM && len <= AAP_DGRAM_MAX);
 	memcpy(f->dg[f->n_dg], buf, len);
 	f->dg_len[f->n_dg++] = len;
@@ -103,29 +63,17 @@ h_send(void *arg, struct in_addr from, const struct sockaddr_in *to, const uint8
 }
 
 static void
-h_fail(void *arg, const struct proxy_failure *fl)
-{
-	struct fix *f = arg;
-
-	assert_true(f->n_fail < 8);
-	f->fail[f->n_fail++] = *fl;
-}
-
-static void
 start(struct fix *f)
 {
 	struct role_env env = { .loop = f->loop, .send = h_send, .send_arg = f };
-	struct proxy_hooks hooks = { .send_fa = h_frame,
-		                     .send_client = h_frame,
-		                     .send_ha = h_ha,
+	struct proxy_hooks hooks = { .send_fa = pxt_frame_null,
+		                     .send_client = pxt_frame_null,
+		                     .send_ha = pxt_ha_null,
 		                     .now_ms = h_now,
 		                     .arg = f };
-	char err[256] = "";
 
-	f->px = proxy_start_hooks(&env, &f->cfg, &hooks, err, sizeof(err));
-	if (f->px == NULL)
-		fail_msg("proxy_start_hooks: %s", err);
-	proxy_set_failure_hook(f->px, h_fail, f);
+	f->px = pxt_start(&env, &f->cfg, &hooks);
+	proxy_set_failure_hook(f->px, pxt_fail_hook, &f->fails);
 }
 
 static int
@@ -139,12 +87,12 @@ setup(void **state)
 	assert_non_null(f->loop);
 	f->key = aap_key_new(gkey, sizeof(gkey));
 	assert_non_null(f->key);
-	snprintf(f->cfg.client_if, sizeof(f->cfg.client_if), "wlan0");
+	pxt_config(&f->cfg, f->map, HA_OWN);
 	f->cfg.reregister_pct = 75;
 	f->cfg.retransmit_initial_ms = 1000;
 	f->cfg.retransmit_max = 3;
 	f->cfg.idle_timeout_s = 60;
-	f->cfg.aap[0] = A(AAP_A);
+	f->cfg.aap[0] = pxt_addr(AAP_A);
 	f->cfg.n_aap = 1;
 	memcpy(f->cfg.aap_key, gkey, sizeof(gkey));
 	f->cfg.aap_key_len = sizeof(gkey);
@@ -152,15 +100,12 @@ setup(void **state)
 	f->cfg.aap_hello_ms = 60000;
 	f->cfg.aap_hello_misses = 3;
 	f->cfg.aap_max_entries = 1000;
-	f->cfg.aap_self = A(SELF);
+	f->cfg.aap_self = pxt_addr(SELF);
 	/* A static entry for our own subnet (the report's fall-back) and one that a learned
 	 * entry will try to override. */
-	f->map[0].prefix.addr = A("192.0.2.0");
-	f->map[0].prefix.len = 24;
-	f->map[0].ha = A(HA_OWN);
-	f->map[1].prefix.addr = A("198.18.0.0");
+	f->map[1].prefix.addr = pxt_addr("198.18.0.0");
 	f->map[1].prefix.len = 15;
-	f->map[1].ha = A("198.18.0.1");
+	f->map[1].ha = pxt_addr("198.18.0.1");
 	f->cfg.map = f->map;
 	f->cfg.n_map = 2;
 	f->now_ms = 100000;
@@ -200,12 +145,12 @@ last_hello(struct fix *f)
 static struct aap_entry
 entry(const char *prefix, uint8_t len, const char *ha, uint64_t version, bool tomb)
 {
-	struct aap_entry e = { .prefix = A(prefix),
+	struct aap_entry e = { .prefix = pxt_addr(prefix),
 		               .len = len,
 		               .flags = tomb ? AAP_ENT_TOMBSTONE : 0,
-		               .ha = A(ha),
-		               .origin = A("192.0.2.77"),
-		               .aap = A(AAP_A),
+		               .ha = pxt_addr(ha),
+		               .origin = pxt_addr("192.0.2.77"),
+		               .aap = pxt_addr(AAP_A),
 		               .version = version };
 	return e;
 }
@@ -213,11 +158,11 @@ entry(const char *prefix, uint8_t len, const char *ha, uint64_t version, bool to
 static void
 feed_map(struct fix *f, uint32_t msgno, uint8_t flags, const struct aap_entry *e, size_t n)
 {
-	struct aap_msg m = { .h = { .type = AAP_MAP, .sender = ntohl(A(AAP_A).s_addr) } };
-	struct role_rx rx = {
-		.src = { .sin_family = AF_INET, .sin_port = htons(6500), .sin_addr = A(AAP_A) },
-		.dst = A(SELF)
-	};
+	struct aap_msg m = { .h = { .type = AAP_MAP, .sender = ntohl(pxt_addr(AAP_A).s_addr) } };
+	struct role_rx rx = { .src = { .sin_family = AF_INET,
+		                       .sin_port = htons(6500),
+		                       .sin_addr = pxt_addr(AAP_A) },
+		              .dst = pxt_addr(SELF) };
 	uint8_t buf[AAP_DGRAM_MAX];
 	int len;
 
@@ -235,7 +180,7 @@ feed_map(struct fix *f, uint32_t msgno, uint8_t flags, const struct aap_entry *e
 static const struct submap_entry *
 get(struct fix *f, const char *prefix, uint8_t len)
 {
-	return submap_get(proxy_submap(f->px), A(prefix), len);
+	return submap_get(proxy_submap(f->px), pxt_addr(prefix), len);
 }
 
 static struct proxy_counters
@@ -252,14 +197,14 @@ agent(struct fix *f, enum disc_event ev, const char *addr, unsigned roles, uint8
 {
 	union disc_event_data d = { 0 };
 
-	d.agent.addr = A(addr);
+	d.agent.addr = pxt_addr(addr);
 	d.agent.roles = roles;
 	d.agent.prefix_len = plen;
 	d.agent.max_lifetime = 600;
 	if (roles & DISC_ROLE_FA) {
 		d.agent.flags = 0x9000; /* R F */
 		d.agent.n_coa = 1;
-		d.agent.coa[0] = A(addr);
+		d.agent.coa[0] = pxt_addr(addr);
 		d.agent.has_mac = true;
 		memcpy(d.agent.mac, mac_f, 6);
 	}
@@ -275,23 +220,23 @@ test_report_sources(void **state)
 	struct fix *f = *state;
 	struct aap_hello h = last_hello(f);
 
-	assert_int_equal(h.ha.s_addr, A(HA_OWN).s_addr);
-	assert_int_equal(h.prefix.s_addr, A("192.0.2.0").s_addr);
+	assert_int_equal(h.ha.s_addr, pxt_addr(HA_OWN).s_addr);
+	assert_int_equal(h.prefix.s_addr, pxt_addr("192.0.2.0").s_addr);
 	assert_int_equal(h.len, 24);
 
 	agent(f, DISC_AGENT_FOUND, "198.51.100.1", DISC_ROLE_HA, 24); /* not on our LAN */
 	h = last_hello(f);
-	assert_int_equal(h.ha.s_addr, A(HA_OWN).s_addr);
+	assert_int_equal(h.ha.s_addr, pxt_addr(HA_OWN).s_addr);
 
 	agent(f, DISC_AGENT_FOUND, "192.0.2.5", DISC_ROLE_HA, 25);
 	h = last_hello(f);
-	assert_int_equal(h.ha.s_addr, A("192.0.2.5").s_addr);
-	assert_int_equal(h.prefix.s_addr, A("192.0.2.0").s_addr);
+	assert_int_equal(h.ha.s_addr, pxt_addr("192.0.2.5").s_addr);
+	assert_int_equal(h.prefix.s_addr, pxt_addr("192.0.2.0").s_addr);
 	assert_int_equal(h.len, 25);
 
 	agent(f, DISC_AGENT_LOST, "192.0.2.5", 0, 0);
 	h = last_hello(f);
-	assert_int_equal(h.ha.s_addr, A(HA_OWN).s_addr);
+	assert_int_equal(h.ha.s_addr, pxt_addr(HA_OWN).s_addr);
 	assert_int_equal(h.len, 24);
 	assert_int_equal(counters(f).aap_reports, 3);
 }
@@ -312,11 +257,11 @@ test_learned_entries(void **state)
 	e = get(f, "203.0.113.0", 24);
 	assert_non_null(e);
 	assert_int_equal(e->origin, SUBMAP_LEARNED);
-	assert_int_equal(e->ha.s_addr, A(HA_FAR).s_addr);
+	assert_int_equal(e->ha.s_addr, pxt_addr(HA_FAR).s_addr);
 	e = get(f, "198.18.0.0", 15);
 	assert_non_null(e);
 	assert_int_equal(e->origin, SUBMAP_STATIC); /* static wins */
-	assert_int_equal(e->ha.s_addr, A("198.18.0.1").s_addr);
+	assert_int_equal(e->ha.s_addr, pxt_addr("198.18.0.1").s_addr);
 	assert_int_equal(counters(f).map_shadowed, 1);
 	assert_int_equal(submap_count(proxy_submap(f->px)), 3);
 
@@ -343,7 +288,7 @@ test_reconfigure_keeps_learned(void **state)
 	e = get(f, "198.18.0.0", 15);
 	assert_non_null(e);
 	assert_int_equal(e->origin, SUBMAP_LEARNED);
-	assert_int_equal(e->ha.s_addr, A("198.18.9.9").s_addr);
+	assert_int_equal(e->ha.s_addr, pxt_addr("198.18.9.9").s_addr);
 	f->cfg.n_map = 2;
 	assert_int_equal(proxy_reconfigure(f->px, &f->cfg, err, sizeof(err)), 0);
 	assert_int_equal(get(f, "198.18.0.0", 15)->origin, SUBMAP_STATIC);
@@ -361,20 +306,20 @@ test_client_waits_for_learned_entry(void **state)
 
 	agent(f, DISC_AGENT_FOUND, FAADDR, DISC_ROLE_FA, 24);
 	memcpy(d.client.mac, mac_c, 6);
-	d.client.addr = A(HOA);
+	d.client.addr = pxt_addr(HOA);
 	proxy_disc_event(f->px, DISC_CLIENT_SEEN, &d);
-	assert_int_equal(proxy_client_lookup(f->px, A(HOA), NULL, &ci), 0);
+	assert_int_equal(proxy_client_lookup(f->px, pxt_addr(HOA), NULL, &ci), 0);
 	assert_int_equal(ci.state, PROXY_CS_NO_HA);
 
 	feed_map(f, 0, AAP_MAP_FIRST | AAP_MAP_LAST, full, 1);
-	assert_int_equal(proxy_client_lookup(f->px, A(HOA), NULL, &ci), 0);
-	assert_int_equal(ci.ha.s_addr, A(HA_FAR).s_addr);
+	assert_int_equal(proxy_client_lookup(f->px, pxt_addr(HOA), NULL, &ci), 0);
+	assert_int_equal(ci.ha.s_addr, pxt_addr(HA_FAR).s_addr);
 	assert_int_not_equal(ci.state, PROXY_CS_NO_HA);
 	/* No key store here: the attempt stops at the SA lookup, for the learned HA. */
-	assert_int_equal(f->n_fail, 1);
-	assert_int_equal(f->fail[0].why, PROXY_FAIL_NO_SA);
-	assert_int_equal(f->fail[0].ha.s_addr, A(HA_FAR).s_addr);
-	assert_int_equal(f->fail[0].fa.s_addr, A(FAADDR).s_addr);
+	assert_int_equal(f->fails.n, 1);
+	assert_int_equal(f->fails.fail[0].why, PROXY_FAIL_NO_SA);
+	assert_int_equal(f->fails.fail[0].ha.s_addr, pxt_addr(HA_FAR).s_addr);
+	assert_int_equal(f->fails.fail[0].fa.s_addr, pxt_addr(FAADDR).s_addr);
 }
 
 struct seen {
@@ -408,8 +353,8 @@ test_withdrawn_entry_event(void **state)
 	event_unsubscribe(PMIP_EVENT_HA_UNREACHABLE, on_event, &s);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.ev.reason, PMIP_UNREACH_ENTRY_REMOVED);
-	assert_int_equal(s.ev.ha.s_addr, A(HA_FAR).s_addr);
-	assert_int_equal(s.ev.prefix.s_addr, A("203.0.113.0").s_addr);
+	assert_int_equal(s.ev.ha.s_addr, pxt_addr(HA_FAR).s_addr);
+	assert_int_equal(s.ev.prefix.s_addr, pxt_addr("203.0.113.0").s_addr);
 	assert_int_equal(s.ev.prefix_len, 24);
 }
 
@@ -422,7 +367,7 @@ test_failover_event(void **state)
 	struct seen s = { 0 };
 
 	proxy_stop(f->px);
-	f->cfg.aap[1] = A(AAP_B);
+	f->cfg.aap[1] = pxt_addr(AAP_B);
 	f->cfg.n_aap = 2;
 	f->cfg.aap_hello_ms = 20;
 	f->cfg.aap_hello_misses = 1;
@@ -435,8 +380,8 @@ test_failover_event(void **state)
 	assert_int_equal(counters(f).aap_failovers, 1);
 	assert_int_equal(aap_client_current(proxy_aap_client(f->px)), 1);
 	assert_int_equal(s.n, 1);
-	assert_int_equal(s.ev.peer.s_addr, A(AAP_B).s_addr);
-	assert_int_equal(s.ev.old_peer.s_addr, A(AAP_A).s_addr);
+	assert_int_equal(s.ev.peer.s_addr, pxt_addr(AAP_B).s_addr);
+	assert_int_equal(s.ev.old_peer.s_addr, pxt_addr(AAP_A).s_addr);
 	assert_int_equal(s.ev.reason, 2);
 }
 
@@ -446,9 +391,9 @@ test_no_group_key(void **state)
 {
 	struct fix *f = *state;
 	struct role_env env = { .loop = f->loop, .send = h_send, .send_arg = f };
-	struct proxy_hooks hooks = { .send_fa = h_frame,
-		                     .send_client = h_frame,
-		                     .send_ha = h_ha,
+	struct proxy_hooks hooks = { .send_fa = pxt_frame_null,
+		                     .send_client = pxt_frame_null,
+		                     .send_ha = pxt_ha_null,
 		                     .now_ms = h_now,
 		                     .arg = f };
 	char err[256] = "";

@@ -8,20 +8,9 @@
  * sent while the gateway's MAC is unknown. No key store: the home deregistration fails
  * with "no SA", which does not matter here.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include <cmocka.h>
-
-#include "log.h"
-#include "proxy.h"
+#include "test_proxy.h"
 
 #define HOA    "192.0.2.100"
 #define HAADDR "192.0.2.1"
@@ -37,53 +26,17 @@ struct fix {
 	struct proxy *px;
 	bool known; /* the gw_mac hook knows the gateways */
 	struct in_addr asked;
-	uint8_t cl[8][64];
-	size_t cl_len[8], n_cl;
+	struct pxt_rec cl[PXT_REC_MAX];
+	size_t n_cl;
 };
-
-static struct in_addr
-A(const char *s) {
-	struct in_addr a;
-
-	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
-	return a;
-}
 
 static int
 h_send_client(void *arg, const uint8_t *frame, size_t len)
 {
 	struct fix *f = arg;
 
-	assert_true(f->n_cl < 8 && len <= 64);
-	memcpy(f->cl[f->n_cl], frame, len);
-	f->cl_len[f->n_cl++] = len;
+	pxt_record(f->cl, &f->n_cl, frame, len);
 	return 0;
-}
-
-static int
-h_send_other(void *arg, const uint8_t *frame, size_t len)
-{
-	(void)arg;
-	(void)frame;
-	(void)len;
-	return 0;
-}
-
-static int
-h_send_ha(void *arg, struct in_addr ha, const uint8_t *msg, size_t len)
-{
-	(void)arg;
-	(void)ha;
-	(void)msg;
-	(void)len;
-	return 0;
-}
-
-static uint64_t
-h_now(void *arg)
-{
-	(void)arg;
-	return 100000;
 }
 
 static int
@@ -94,7 +47,7 @@ h_gw_mac(void *arg, struct in_addr gw, uint8_t *mac)
 	f->asked = gw;
 	if (!f->known)
 		return -EAGAIN;
-	memcpy(mac, gw.s_addr == A(GW).s_addr ? mac_gw : mac_ha, 6);
+	memcpy(mac, gw.s_addr == pxt_addr(GW).s_addr ? mac_gw : mac_ha, 6);
 	return 0;
 }
 
@@ -103,28 +56,20 @@ setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof(*f));
 	struct role_env env = { 0 };
-	struct proxy_hooks hooks = { .send_fa = h_send_other,
+	struct proxy_hooks hooks = { .send_fa = pxt_frame_null,
 		                     .send_client = h_send_client,
-		                     .send_ha = h_send_ha,
-		                     .now_ms = h_now,
+		                     .send_ha = pxt_ha_null,
+		                     .now_ms = pxt_now_fixed,
 		                     .gw_mac = h_gw_mac };
-	char err[256] = "";
 
 	assert_non_null(f);
 	log_init("test_proxy_gw", LOG_DEST_STDERR, LOG_CRIT);
-	snprintf(f->cfg.client_if, sizeof(f->cfg.client_if), "wlan0");
+	pxt_config(&f->cfg, f->map, HAADDR);
 	f->cfg.retransmit_initial_ms = 1000;
 	f->cfg.retransmit_max = 1;
-	f->map[0].prefix.addr = A("192.0.2.0");
-	f->map[0].prefix.len = 24;
-	f->map[0].ha = A(HAADDR);
-	f->cfg.map = f->map;
-	f->cfg.n_map = 1;
 	f->known = true;
 	hooks.arg = f;
-	f->px = proxy_start_hooks(&env, &f->cfg, &hooks, err, sizeof(err));
-	if (f->px == NULL)
-		fail_msg("proxy_start_hooks: %s", err);
+	f->px = pxt_start(&env, &f->cfg, &hooks);
 	*state = f;
 	return 0;
 }
@@ -142,23 +87,17 @@ teardown(void **state)
 static void
 home_seen(struct fix *f, const char *gw)
 {
-	union disc_event_data d = { 0 };
-
-	memcpy(d.client.mac, mac_c, 6);
-	d.client.addr = A(HOA);
-	d.client.gateway = gw != NULL ? A(gw) : (struct in_addr){ 0 };
-	d.client.on_link = true;
-	proxy_disc_event(f->px, DISC_CLIENT_SEEN, &d);
+	pxt_client(f->px, DISC_CLIENT_SEEN, mac_c, HOA, gw, true);
 }
 
 /* One ARP reply to the client: Ethernet from @mac to the client, sender (@mac, @ip). */
 static void
 check_reply(struct fix *f, size_t i, const uint8_t *mac, const char *ip)
 {
-	const uint8_t *fr = f->cl[i];
-	struct in_addr spa = A(ip), tpa = A(HOA);
+	const uint8_t *fr = f->cl[i].buf;
+	struct in_addr spa = pxt_addr(ip), tpa = pxt_addr(HOA);
 
-	assert_true(f->cl_len[i] >= 42);
+	assert_true(f->cl[i].len >= 42);
 	assert_memory_equal(fr, mac_c, 6);
 	assert_memory_equal(fr + 6, mac, 6);
 	assert_int_equal(fr[12] << 8 | fr[13], 0x0806);
@@ -176,7 +115,7 @@ test_home_client_gets_gateway_mac(void **state)
 
 	home_seen(f, GW);
 	assert_int_equal(f->n_cl, 1);
-	assert_int_equal(f->asked.s_addr, A(GW).s_addr);
+	assert_int_equal(f->asked.s_addr, pxt_addr(GW).s_addr);
 	check_reply(f, 0, mac_gw, GW);
 }
 
@@ -198,7 +137,7 @@ test_unknown_mac_sends_nothing(void **state)
 
 	f->known = false;
 	home_seen(f, GW);
-	assert_int_equal(f->asked.s_addr, A(GW).s_addr);
+	assert_int_equal(f->asked.s_addr, pxt_addr(GW).s_addr);
 	assert_int_equal(f->n_cl, 0);
 }
 
@@ -210,8 +149,8 @@ test_visitor_not_restored(void **state)
 	union disc_event_data d = { 0 };
 
 	memcpy(d.client.mac, mac_c, 6);
-	d.client.addr = A("203.0.113.9");
-	d.client.gateway = A("203.0.113.1");
+	d.client.addr = pxt_addr("203.0.113.9");
+	d.client.gateway = pxt_addr("203.0.113.1");
 	d.client.on_link = false;
 	proxy_disc_event(f->px, DISC_CLIENT_SEEN, &d);
 	assert_int_equal(f->n_cl, 0);

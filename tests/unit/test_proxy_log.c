@@ -5,65 +5,11 @@
  * rate-limited (log_rl), so a host that flips its source address on every frame gets
  * a bounded number of lines and the rest are counted as suppressed.
  */
-#include <arpa/inet.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "log.h"
-#include "proxy.h"
+#include "test_proxy.h"
 
 #define FLIPS 400
 
-static size_t n_lines;
-
-static void
-sink(int prio, enum log_subsys ss, const char *line, void *arg)
-{
-	(void)prio;
-	(void)arg;
-	if (ss == LOG_SS_PROXY && strstr(line, "client 192.0.2.") != NULL)
-		n_lines++;
-}
-
-static int
-h_send(void *arg, const uint8_t *frame, size_t len)
-{
-	(void)arg;
-	(void)frame;
-	(void)len;
-	return 0;
-}
-
-static int
-h_send_ha(void *arg, struct in_addr ha, const uint8_t *msg, size_t len)
-{
-	(void)arg;
-	(void)ha;
-	(void)msg;
-	(void)len;
-	return 0;
-}
-
-static uint64_t
-h_now(void *arg)
-{
-	(void)arg;
-	return 100000;
-}
-
-static uint64_t
-h_ntp(void *arg)
-{
-	(void)arg;
-	return (uint64_t)3900000000u << 32;
-}
+static struct pxt_log_count lines = { .needle = "client 192.0.2." };
 
 static void
 test_client_churn_is_rate_limited(void **state)
@@ -72,31 +18,15 @@ test_client_churn_is_rate_limited(void **state)
 	struct proxy_subnet map[1];
 	struct proxy_config cfg = { 0 };
 	struct role_env env = { 0 };
-	struct proxy_hooks hooks = { .send_fa = h_send,
-		                     .send_client = h_send,
-		                     .send_ha = h_send_ha,
-		                     .now_ms = h_now,
-		                     .ntp_now = h_ntp };
-	char err[256] = "";
+	struct proxy_hooks hooks = pxt_hooks_null();
 	struct proxy *px;
 
 	(void)state;
 	log_init("test_proxy_log", LOG_DEST_STDERR, LOG_INFO);
-	log_set_sink(sink, NULL);
-	snprintf(cfg.client_if, sizeof(cfg.client_if), "wlan0");
-	cfg.reregister_pct = 75;
-	cfg.retransmit_initial_ms = 1000;
-	cfg.retransmit_max = 3;
-	cfg.idle_timeout_s = 60;
-	cfg.requested_lifetime = 600;
-	assert_int_equal(inet_pton(AF_INET, "192.0.2.0", &map[0].prefix.addr), 1);
-	map[0].prefix.len = 24;
-	assert_int_equal(inet_pton(AF_INET, "192.0.2.1", &map[0].ha), 1);
-	cfg.map = map;
-	cfg.n_map = 1;
-	px = proxy_start_hooks(&env, &cfg, &hooks, err, sizeof(err));
-	if (px == NULL)
-		fail_msg("proxy_start_hooks: %s", err);
+	log_set_sink(pxt_log_count_sink, &lines);
+	pxt_config(&cfg, map, "192.0.2.1");
+	pxt_config_timers(&cfg);
+	px = pxt_start(&env, &cfg, &hooks);
 
 	/* One MAC, a new visiting home address on every frame: each is a new client. */
 	for (unsigned i = 0; i < FLIPS; i++) {
@@ -114,8 +44,8 @@ test_client_churn_is_rate_limited(void **state)
 		assert_int_equal(c.clients_seen, FLIPS);
 	}
 	/* ... but wrote a bounded number of lines about it, not one per frame. */
-	assert_true(n_lines > 0);
-	assert_true(n_lines <= 60);
+	assert_true(lines.n > 0);
+	assert_true(lines.n <= 60);
 	proxy_stop(px);
 	log_set_sink(NULL, NULL);
 }

@@ -9,65 +9,11 @@
  * discovery events with addresses outside the subnet map, so each one simply stays in
  * the table (state "no home agent").
  */
-#include <arpa/inet.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "log.h"
-#include "proxy.h"
+#include "test_proxy.h"
 
 #define CLIENT0 0xcb007100u /* 203.0.113.0: outside the map, one address per client */
 
-static size_t n_refused_lines;
-
-static void
-sink(int prio, enum log_subsys ss, const char *line, void *arg)
-{
-	(void)prio;
-	(void)arg;
-	if (ss == LOG_SS_PROXY && strstr(line, "client table full") != NULL)
-		n_refused_lines++;
-}
-
-static int
-h_send(void *arg, const uint8_t *frame, size_t len)
-{
-	(void)arg;
-	(void)frame;
-	(void)len;
-	return 0;
-}
-
-static int
-h_send_ha(void *arg, struct in_addr ha, const uint8_t *msg, size_t len)
-{
-	(void)arg;
-	(void)ha;
-	(void)msg;
-	(void)len;
-	return 0;
-}
-
-static uint64_t
-h_now(void *arg)
-{
-	(void)arg;
-	return 100000;
-}
-
-static uint64_t
-h_ntp(void *arg)
-{
-	(void)arg;
-	return (uint64_t)3900000000u << 32;
-}
+static struct pxt_log_count refused_lines = { .needle = "client table full" };
 
 static struct proxy *
 start(uint32_t max_clients)
@@ -75,26 +21,14 @@ start(uint32_t max_clients)
 	static struct proxy_subnet map[1];
 	struct proxy_config cfg = { .max_clients = max_clients };
 	struct role_env env = { 0 };
-	struct proxy_hooks hooks = { .send_fa = h_send,
-		                     .send_client = h_send,
-		                     .send_ha = h_send_ha,
-		                     .now_ms = h_now,
-		                     .ntp_now = h_ntp };
-	char err[256] = "";
+	struct proxy_hooks hooks = pxt_hooks_null();
 	struct proxy *px;
 
-	snprintf(cfg.client_if, sizeof(cfg.client_if), "wlan0");
+	pxt_config(&cfg, map, "192.0.2.1");
 	cfg.retransmit_initial_ms = 1000;
 	cfg.retransmit_max = 3;
 	cfg.idle_timeout_s = 60;
-	assert_int_equal(inet_pton(AF_INET, "192.0.2.0", &map[0].prefix.addr), 1);
-	map[0].prefix.len = 24;
-	assert_int_equal(inet_pton(AF_INET, "192.0.2.1", &map[0].ha), 1);
-	cfg.map = map;
-	cfg.n_map = 1;
-	px = proxy_start_hooks(&env, &cfg, &hooks, err, sizeof(err));
-	if (px == NULL)
-		fail_msg("proxy_start_hooks: %s", err);
+	px = pxt_start(&env, &cfg, &hooks);
 	return px;
 }
 
@@ -137,8 +71,8 @@ test_cap_refuses_new_clients(void **state)
 	struct proxy *px = start(5);
 
 	(void)state;
-	n_refused_lines = 0;
-	log_set_sink(sink, NULL);
+	refused_lines.n = 0;
+	log_set_sink(pxt_log_count_sink, &refused_lines);
 	for (uint32_t i = 0; i < 5; i++)
 		client(px, i, DISC_CLIENT_SEEN);
 	assert_int_equal(proxy_client_count(px), 5);
@@ -148,7 +82,7 @@ test_cap_refuses_new_clients(void **state)
 	assert_int_equal(proxy_client_count(px), 5);
 	assert_int_equal(refused(px), 1);
 	assert_false(known(px, 5));
-	assert_int_equal(n_refused_lines, 1);
+	assert_int_equal(refused_lines.n, 1);
 	/* A client already in the table is still served. */
 	client(px, 2, DISC_CLIENT_SEEN);
 	assert_int_equal(refused(px), 1);
@@ -158,7 +92,7 @@ test_cap_refuses_new_clients(void **state)
 		client(px, i, DISC_CLIENT_SEEN);
 	assert_int_equal(refused(px), 1001);
 	assert_int_equal(proxy_client_count(px), 5);
-	assert_true(n_refused_lines >= 1 && n_refused_lines <= 60);
+	assert_true(refused_lines.n >= 1 && refused_lines.n <= 60);
 	/* A departure makes room for one more. */
 	client(px, 0, DISC_CLIENT_GONE);
 	assert_int_equal(proxy_client_count(px), 4);

@@ -9,25 +9,10 @@
  * Requests are checked byte by byte against a hand-computed layout; replies are built byte
  * by byte, and every authenticator is computed with OpenSSL's HMAC directly.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include <cmocka.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
-#include "ev.h"
 #include "event.h"
-#include "keystore.h"
-#include "log.h"
-#include "proxy.h"
+#include "test_proxy.h"
 
 #define HOA     "192.0.2.100"
 #define HOA2    "192.0.2.101" /* no SA */
@@ -35,8 +20,6 @@
 #define GW      "192.0.2.1"
 #define FAADDR  "198.51.100.1"
 #define SPI     1000
-#define NTP_S0  3900000000u /* fake wall clock at t = 0, NTP seconds */
-#define MAXREC  32
 #define RT_INIT 1000
 
 static const uint8_t key[16] = { 0x8f, 0x3a, 0x1c, 0x5e, 0x7b, 0x9d, 0x2f, 0x40,
@@ -45,102 +28,26 @@ static const uint8_t wrong_key[16] = { 1 };
 static const uint8_t mac_c[6] = { 0x02, 0, 0, 0, 0x01, 0x00 };
 static const uint8_t mac_f[6] = { 0x02, 0, 0, 0, 0x0f, 0x0a };
 
-struct rec {
-	uint8_t buf[256];
-	size_t len;
-	struct in_addr to; /* send_ha only */
-};
-
 struct fix {
-	struct ev_loop *loop;
-	struct sa_table *sas;
-	struct ks_env ks_env;
-	struct ks_chain *chain;
+	struct pxt_ks ks;
 	struct proxy_config cfg;
 	struct proxy_subnet map[1];
 	struct proxy *px;
 	uint64_t now_ms;
 	int64_t skew_s; /* added to the fake wall clock */
-	struct rec fa[MAXREC], cl[MAXREC], ha[MAXREC];
+	struct pxt_rec fa[PXT_REC_MAX], cl[PXT_REC_MAX], ha[PXT_REC_MAX];
 	size_t n_fa, n_cl, n_ha;
-	struct proxy_failure fail[MAXREC];
-	size_t n_fail;
+	struct pxt_fails fails;
 };
 
-/* --- helpers --- */
-
-static struct in_addr
-A(const char *s) {
-	struct in_addr a;
-
-	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
-	return a;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t
-cksum(const uint8_t *p, size_t n)
-{
-	uint32_t s = 0;
-
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-static void
-hmac(const uint8_t *k, const uint8_t *data, size_t len, uint8_t out[16])
-{
-	unsigned mdlen = 16;
-
-	assert_non_null(HMAC(EVP_md5(), k, 16, data, len, out, &mdlen));
-}
-
 /* --- hooks --- */
-
-static void
-record(struct rec *r, size_t *n, const uint8_t *buf, size_t len)
-{
-	assert_true(*n < MAXREC);
-	assert_true(len <= sizeof(r[*n].buf));
-	memcpy(r[*n].buf, buf, len);
-	r[*n].len = len;
-	(*n)++;
-}
 
 static int
 h_send_fa(void *arg, const uint8_t *frame, size_t len)
 {
 	struct fix *f = arg;
 
-	record(f->fa, &f->n_fa, frame, len);
+	pxt_record(f->fa, &f->n_fa, frame, len);
 	return 0;
 }
 
@@ -149,7 +56,7 @@ h_send_client(void *arg, const uint8_t *frame, size_t len)
 {
 	struct fix *f = arg;
 
-	record(f->cl, &f->n_cl, frame, len);
+	pxt_record(f->cl, &f->n_cl, frame, len);
 	return 0;
 }
 
@@ -159,7 +66,7 @@ h_send_ha(void *arg, struct in_addr ha, const uint8_t *msg, size_t len)
 	struct fix *f = arg;
 
 	f->ha[f->n_ha].to = ha;
-	record(f->ha, &f->n_ha, msg, len);
+	pxt_record(f->ha, &f->n_ha, msg, len);
 	return 0;
 }
 
@@ -169,24 +76,13 @@ h_now(void *arg)
 	return ((struct fix *)arg)->now_ms;
 }
 
-/* Fake NTP clock: NTP_S0 + skew at t = 0, advancing with the monotonic clock. */
+/* Fake NTP clock: PXT_NTP_S0 + skew at t = 0, advancing with the monotonic clock. */
 static uint64_t
 h_ntp(void *arg)
 {
 	struct fix *f = arg;
-	uint64_t s = NTP_S0 + (uint64_t)(f->skew_s + (int64_t)(f->now_ms / 1000));
-	uint64_t frac = ((f->now_ms % 1000) << 32) / 1000;
 
-	return s << 32 | frac;
-}
-
-static void
-h_fail(void *arg, const struct proxy_failure *fl)
-{
-	struct fix *f = arg;
-
-	assert_true(f->n_fail < MAXREC);
-	f->fail[f->n_fail++] = *fl;
+	return pxt_ntp_at(f->now_ms, f->skew_s);
 }
 
 /* --- fixture --- */
@@ -194,68 +90,44 @@ h_fail(void *arg, const struct proxy_failure *fl)
 static void
 add_sa(struct fix *f, const char *host, const uint8_t *k)
 {
-	struct mip_sa *sa = mip_sa_new(MIP_AUTH_HMAC_MD5, k, 16);
+	char name[64];
+	struct mip_sa *sa;
 
-	assert_non_null(sa);
-	snprintf(sa->name, sizeof(sa->name), "sa-%s", host);
+	snprintf(name, sizeof(name), "sa-%s", host);
+	sa = pxt_sa_new(name, k, SPI);
 	sa->peer_kind = SA_PEER_HOST;
-	sa->lo = sa->hi = A(host);
-	sa->entity = SA_ENTITY_MOBILE_NODE;
-	sa->spi = SPI;
-	sa->source = "config";
-	assert_int_equal(sa_table_put(f->sas, sa), 0);
-	mip_sa_unref(sa);
+	sa->lo = sa->hi = pxt_addr(host);
+	pxt_sa_put(&f->ks, sa);
 }
 
 static void
 start(struct fix *f)
 {
-	struct role_env env = { .loop = NULL, .ks_chain = f->chain };
+	struct role_env env = { .loop = NULL, .ks_chain = f->ks.chain };
 	struct proxy_hooks hooks = { .send_fa = h_send_fa,
 		                     .send_client = h_send_client,
 		                     .send_ha = h_send_ha,
 		                     .now_ms = h_now,
 		                     .ntp_now = h_ntp,
 		                     .arg = f };
-	char err[256] = "";
 
-	f->px = proxy_start_hooks(&env, &f->cfg, &hooks, err, sizeof(err));
-	if (f->px == NULL)
-		fail_msg("proxy_start_hooks: %s", err);
-	proxy_set_failure_hook(f->px, h_fail, f);
+	f->px = pxt_start(&env, &f->cfg, &hooks);
+	proxy_set_failure_hook(f->px, pxt_fail_hook, &f->fails);
 }
 
 static int
 setup(void **state)
 {
-	static const char *const names[] = { "local" };
 	struct fix *f = calloc(1, sizeof(*f));
-	char err[256] = "";
 
 	assert_non_null(f);
 	log_init("test_proxy_sm", LOG_DEST_STDERR, LOG_ERR);
-	f->loop = ev_loop_new();
-	f->sas = sa_table_new();
-	assert_non_null(f->loop);
-	assert_non_null(f->sas);
-	f->ks_env.loop = f->loop;
-	f->ks_env.sa_table = f->sas;
-	f->chain = ks_chain_new(&f->ks_env, getenv("PMIP_PLUGIN_DIR"), names, 1, err, sizeof(err));
-	if (f->chain == NULL)
-		fail_msg("ks_chain_new: %s", err);
+	pxt_ks_init(&f->ks);
 	add_sa(f, HOA, key);
-	snprintf(f->cfg.client_if, sizeof(f->cfg.client_if), "wlan0");
-	f->cfg.reregister_pct = 75;
+	pxt_config(&f->cfg, f->map, HAADDR);
+	pxt_config_timers(&f->cfg);
 	f->cfg.retransmit_initial_ms = RT_INIT;
-	f->cfg.retransmit_max = 3;
-	f->cfg.idle_timeout_s = 60;
-	f->cfg.requested_lifetime = 600;
 	f->cfg.tunnel_reverse = true;
-	f->map[0].prefix.addr = A("192.0.2.0");
-	f->map[0].prefix.len = 24;
-	f->map[0].ha = A(HAADDR);
-	f->cfg.map = f->map;
-	f->cfg.n_map = 1;
 	f->now_ms = 100000;
 	start(f);
 	*state = f;
@@ -268,11 +140,7 @@ teardown(void **state)
 	struct fix *f = *state;
 
 	proxy_stop(f->px);
-	ks_chain_free(f->chain);
-	for (int i = 0; i < 10; i++)
-		ev_loop_run_once(f->loop);
-	sa_table_free(f->sas);
-	ev_loop_free(f->loop);
+	pxt_ks_fini(&f->ks);
 	free(f);
 	return 0;
 }
@@ -281,8 +149,7 @@ teardown(void **state)
 static void
 pump(struct fix *f)
 {
-	for (int i = 0; i < 20; i++)
-		ev_loop_run_once(f->loop);
+	pxt_pump(f->ks.loop);
 }
 
 static void
@@ -296,30 +163,13 @@ advance(struct fix *f, uint64_t ms)
 static void
 fa_found(struct fix *f, uint16_t max_lifetime)
 {
-	union disc_event_data d = { 0 };
-
-	d.agent.addr = A(FAADDR);
-	d.agent.roles = DISC_ROLE_FA;
-	d.agent.flags = 0x9100; /* R F T */
-	d.agent.max_lifetime = max_lifetime;
-	d.agent.adv_lifetime = 9;
-	d.agent.n_coa = 1;
-	d.agent.coa[0] = A(FAADDR);
-	d.agent.has_mac = true;
-	memcpy(d.agent.mac, mac_f, 6);
-	proxy_disc_event(f->px, DISC_AGENT_FOUND, &d);
+	pxt_fa_found(f->px, FAADDR, mac_f, 0x9100 /* R F T */, max_lifetime);
 }
 
 static void
 client_event(struct fix *f, enum disc_event ev, const char *hoa, const uint8_t *mac, bool on_link)
 {
-	union disc_event_data d = { 0 };
-
-	memcpy(d.client.mac, mac, 6);
-	d.client.addr = A(hoa);
-	d.client.gateway = A(GW);
-	d.client.on_link = on_link;
-	proxy_disc_event(f->px, ev, &d);
+	pxt_client(f->px, ev, mac, hoa, GW, on_link);
 	pump(f);
 }
 
@@ -328,7 +178,7 @@ state_of(struct fix *f, const char *hoa)
 {
 	struct proxy_client_info ci;
 
-	assert_int_equal(proxy_client_lookup(f->px, A(hoa), NULL, &ci), 0);
+	assert_int_equal(proxy_client_lookup(f->px, pxt_addr(hoa), NULL, &ci), 0);
 	return ci.state;
 }
 
@@ -357,17 +207,17 @@ make_rrp(uint8_t *b, uint8_t code, uint16_t lifetime, const char *hoa, uint64_t 
 {
 	b[0] = 3;
 	b[1] = code;
-	put16(b + 2, lifetime);
-	memcpy(b + 4, &(struct in_addr){ A(hoa).s_addr }, 4);
-	memcpy(b + 8, &(struct in_addr){ A(HAADDR).s_addr }, 4);
-	put32(b + 12, (uint32_t)(id >> 32));
-	put32(b + 16, (uint32_t)id);
+	pxt_put16(b + 2, lifetime);
+	memcpy(b + 4, &(struct in_addr){ pxt_addr(hoa).s_addr }, 4);
+	memcpy(b + 8, &(struct in_addr){ pxt_addr(HAADDR).s_addr }, 4);
+	pxt_put32(b + 12, (uint32_t)(id >> 32));
+	pxt_put32(b + 16, (uint32_t)id);
 	if (k == NULL)
 		return 20;
 	b[20] = 32;
 	b[21] = 20;
-	put32(b + 22, SPI);
-	hmac(k, b, 26, b + 26);
+	pxt_put32(b + 22, SPI);
+	pxt_hmac_md5(k, b, 26, b + 26);
 	return 42;
 }
 
@@ -377,24 +227,11 @@ fa_reply_from(struct fix *f, const char *src, const uint8_t *dst_mac, const uint
               size_t len)
 {
 	uint8_t fr[256];
-	uint8_t *ip = fr + 14, *udp = fr + 34;
 
-	memset(fr, 0, sizeof(fr));
-	memcpy(fr, dst_mac, 6);
-	memcpy(fr + 6, mac_f, 6);
-	put16(fr + 12, 0x0800);
-	ip[0] = 0x45;
-	put16(ip + 2, (uint16_t)(28 + len));
-	ip[8] = 64;
-	ip[9] = 17;
-	memcpy(ip + 12, &(struct in_addr){ A(src).s_addr }, 4);
-	memcpy(ip + 16, &(struct in_addr){ A(HOA).s_addr }, 4);
-	put16(ip + 10, cksum(ip, 20));
-	put16(udp, 434);
-	put16(udp + 2, 434);
-	put16(udp + 4, (uint16_t)(8 + len));
-	memcpy(udp + 8, msg, len);
-	proxy_port_input(f->px, fr, 42 + len, true);
+	assert_true(42 + len <= sizeof(fr));
+	proxy_port_input(f->px, fr,
+	                 pxt_udp_frame(fr, dst_mac, mac_f, pxt_addr(src), pxt_addr(HOA), msg, len),
+	                 true);
 	pump(f);
 }
 
@@ -411,7 +248,7 @@ register_start(struct fix *f)
 	fa_found(f, 1800);
 	client_event(f, DISC_CLIENT_SEEN, HOA, mac_c, false);
 	assert_int_equal(f->n_fa, 1);
-	return get64(last_rrq(f) + 16);
+	return pxt_get64(last_rrq(f) + 16);
 }
 
 static void
@@ -419,7 +256,7 @@ accept_last(struct fix *f, uint16_t lifetime)
 {
 	uint8_t b[64];
 
-	fa_reply(f, b, make_rrp(b, 0, lifetime, HOA, get64(last_rrq(f) + 16), key));
+	fa_reply(f, b, make_rrp(b, 0, lifetime, HOA, pxt_get64(last_rrq(f) + 16), key));
 }
 
 /* --- tests --- */
@@ -447,32 +284,32 @@ test_request_layout(void **state)
 	assert_int_equal(ip[6], 0x40);
 	assert_int_equal(ip[8], 64);
 	assert_int_equal(ip[9], 17);
-	assert_int_equal(get32(ip + 12), ntohl(A(HOA).s_addr));
-	assert_int_equal(get32(ip + 16), ntohl(A(FAADDR).s_addr));
-	assert_int_equal(cksum(ip, 20), 0);
+	assert_int_equal(pxt_get32(ip + 12), ntohl(pxt_addr(HOA).s_addr));
+	assert_int_equal(pxt_get32(ip + 16), ntohl(pxt_addr(FAADDR).s_addr));
+	assert_int_equal(pxt_cksum(ip, 20), 0);
 	/* UDP 434 -> 434, length 54, checksum over the pseudo header. */
-	assert_int_equal(get32(fr + 34), 434u << 16 | 434u);
+	assert_int_equal(pxt_get32(fr + 34), 434u << 16 | 434u);
 	assert_int_equal(fr[38] << 8 | fr[39], 54);
 	memcpy(pseudo, ip + 12, 8);
 	pseudo[8] = 0;
 	pseudo[9] = 17;
-	put16(pseudo + 10, 54);
+	pxt_put16(pseudo + 10, 54);
 	memcpy(pseudo + 12, fr + 34, 54);
-	assert_int_equal(cksum(pseudo, sizeof(pseudo)), 0);
+	assert_int_equal(pxt_cksum(pseudo, sizeof(pseudo)), 0);
 	/* RRQ: type 1, flags T (configured and advertised), lifetime min(600, 1800). */
 	assert_int_equal(rrq[0], 1);
 	assert_int_equal(rrq[1], 0x02);
 	assert_int_equal(rrq[2] << 8 | rrq[3], 600);
-	assert_int_equal(get32(rrq + 4), ntohl(A(HOA).s_addr));
-	assert_int_equal(get32(rrq + 8), ntohl(A(HAADDR).s_addr));
-	assert_int_equal(get32(rrq + 12), ntohl(A(FAADDR).s_addr));
+	assert_int_equal(pxt_get32(rrq + 4), ntohl(pxt_addr(HOA).s_addr));
+	assert_int_equal(pxt_get32(rrq + 8), ntohl(pxt_addr(HAADDR).s_addr));
+	assert_int_equal(pxt_get32(rrq + 12), ntohl(pxt_addr(FAADDR).s_addr));
 	/* Identification: the fake NTP time (t = 100 s, fraction 0). */
-	assert_int_equal(id >> 32, NTP_S0 + 100);
+	assert_int_equal(id >> 32, PXT_NTP_S0 + 100);
 	/* MHAE: type 32, length 20, SPI, HMAC-MD5 over everything before the authenticator. */
 	assert_int_equal(rrq[24], 32);
 	assert_int_equal(rrq[25], 20);
-	assert_int_equal(get32(rrq + 26), SPI);
-	hmac(key, rrq, 30, auth);
+	assert_int_equal(pxt_get32(rrq + 26), SPI);
+	pxt_hmac_md5(key, rrq, 30, auth);
 	assert_memory_equal(rrq + 30, auth, 16);
 	assert_int_equal(counters(f).requests_sent, 1);
 }
@@ -490,30 +327,30 @@ test_retransmit_backoff(void **state)
 	assert_int_equal(f->n_fa, 1);
 	advance(f, 1);
 	assert_int_equal(f->n_fa, 2);
-	ids[1] = get64(last_rrq(f) + 16);
+	ids[1] = pxt_get64(last_rrq(f) + 16);
 	advance(f, 1999);
 	assert_int_equal(f->n_fa, 2);
 	advance(f, 1);
 	assert_int_equal(f->n_fa, 3);
-	ids[2] = get64(last_rrq(f) + 16);
+	ids[2] = pxt_get64(last_rrq(f) + 16);
 	advance(f, 4000);
 	assert_int_equal(f->n_fa, 4);
-	ids[3] = get64(last_rrq(f) + 16);
+	ids[3] = pxt_get64(last_rrq(f) + 16);
 	for (int i = 0; i < 4; i++) /* each transmission has its own identification */
 		for (int j = i + 1; j < 4; j++)
 			assert_true((uint32_t)ids[i] != (uint32_t)ids[j]);
 	assert_int_equal(counters(f).retransmissions, 3);
 	/* retransmit-max 3: 8 s after the last one the attempt fails. */
 	advance(f, 7999);
-	assert_int_equal(f->n_fail, 0);
+	assert_int_equal(f->fails.n, 0);
 	advance(f, 1);
-	assert_int_equal(f->n_fail, 1);
-	assert_int_equal(f->fail[0].why, PROXY_FAIL_TIMEOUT);
-	assert_int_equal(f->fail[0].code, 0);
-	assert_int_equal(f->fail[0].fa.s_addr, A(FAADDR).s_addr);
-	assert_int_equal(f->fail[0].coa.s_addr, A(FAADDR).s_addr);
-	assert_int_equal(f->fail[0].ha.s_addr, A(HAADDR).s_addr);
-	assert_int_equal(f->fail[0].hoa.s_addr, A(HOA).s_addr);
+	assert_int_equal(f->fails.n, 1);
+	assert_int_equal(f->fails.fail[0].why, PROXY_FAIL_TIMEOUT);
+	assert_int_equal(f->fails.fail[0].code, 0);
+	assert_int_equal(f->fails.fail[0].fa.s_addr, pxt_addr(FAADDR).s_addr);
+	assert_int_equal(f->fails.fail[0].coa.s_addr, pxt_addr(FAADDR).s_addr);
+	assert_int_equal(f->fails.fail[0].ha.s_addr, pxt_addr(HAADDR).s_addr);
+	assert_int_equal(f->fails.fail[0].hoa.s_addr, pxt_addr(HOA).s_addr);
 	assert_int_equal(counters(f).timeouts, 1);
 	assert_int_equal(state_of(f, HOA), PROXY_CS_BACKOFF);
 	/* Backoff: retransmit-initial << attempts = 2 s, then a new attempt. */
@@ -521,7 +358,7 @@ test_retransmit_backoff(void **state)
 	assert_int_equal(f->n_fa, 4);
 	advance(f, 1);
 	assert_int_equal(f->n_fa, 5);
-	assert_int_equal(proxy_client_lookup(f->px, A(HOA), NULL, &ci), 0);
+	assert_int_equal(proxy_client_lookup(f->px, pxt_addr(HOA), NULL, &ci), 0);
 	assert_int_equal(ci.attempts, 1);
 	assert_int_equal(ci.state, PROXY_CS_REGISTERING);
 }
@@ -538,12 +375,12 @@ test_register_and_reregister(void **state)
 	/* The reply arrives 300 ms later; re-registration counts from the send. */
 	advance(f, 300);
 	accept_last(f, 600);
-	assert_int_equal(proxy_client_lookup(f->px, A(HOA), mac_c, &ci), 0);
+	assert_int_equal(proxy_client_lookup(f->px, pxt_addr(HOA), mac_c, &ci), 0);
 	assert_int_equal(ci.state, PROXY_CS_REGISTERED);
 	assert_true(ci.registered);
 	assert_int_equal(ci.lifetime, 600);
 	assert_int_equal(ci.last_code, 0);
-	assert_int_equal(ci.fa.s_addr, A(FAADDR).s_addr);
+	assert_int_equal(ci.fa.s_addr, pxt_addr(FAADDR).s_addr);
 	assert_int_equal(ci.rereg_in_ms, 450000 - 300);
 	assert_int_equal(counters(f).replies_accepted, 1);
 	/* The client is told its gateway is at the FA's MAC. */
@@ -551,24 +388,24 @@ test_register_and_reregister(void **state)
 	arp = f->cl[0].buf;
 	assert_memory_equal(arp, mac_c, 6);
 	assert_memory_equal(arp + 6, mac_f, 6);
-	assert_int_equal(arp[21], 2);                           /* reply */
-	assert_memory_equal(arp + 22, mac_f, 6);                /* sender: the FA's MAC ... */
-	assert_int_equal(get32(arp + 28), ntohl(A(GW).s_addr)); /* ... for the gateway */
+	assert_int_equal(arp[21], 2);            /* reply */
+	assert_memory_equal(arp + 22, mac_f, 6); /* sender: the FA's MAC ... */
+	assert_int_equal(pxt_get32(arp + 28), ntohl(pxt_addr(GW).s_addr)); /* ... for the gateway */
 	/* The client is heard (any ARP from it), so 75 % of 600 s after the send: renewal. */
 	{
 		uint8_t fr[42] = { 0 };
 
 		memset(fr, 0xff, 6);
 		memcpy(fr + 6, mac_c, 6);
-		put16(fr + 12, 0x0806);
-		put16(fr + 14, 1);
-		put16(fr + 16, 0x0800);
+		pxt_put16(fr + 12, 0x0806);
+		pxt_put16(fr + 14, 1);
+		pxt_put16(fr + 16, 0x0800);
 		fr[18] = 6;
 		fr[19] = 4;
-		put16(fr + 20, 1);
+		pxt_put16(fr + 20, 1);
 		memcpy(fr + 22, mac_c, 6);
-		memcpy(fr + 28, &(struct in_addr){ A(HOA).s_addr }, 4);
-		memcpy(fr + 38, &(struct in_addr){ A("192.0.2.7").s_addr }, 4);
+		memcpy(fr + 28, &(struct in_addr){ pxt_addr(HOA).s_addr }, 4);
+		memcpy(fr + 38, &(struct in_addr){ pxt_addr("192.0.2.7").s_addr }, 4);
 		proxy_port_input(f->px, fr, sizeof(fr), false);
 	}
 	advance(f, t0 + 450000 - 1 - f->now_ms);
@@ -576,7 +413,7 @@ test_register_and_reregister(void **state)
 	advance(f, 1);
 	assert_int_equal(f->n_fa, 2);
 	assert_int_equal(last_rrq(f)[2] << 8 | last_rrq(f)[3], 600);
-	assert_int_equal(proxy_client_lookup(f->px, A(HOA), NULL, &ci), 0);
+	assert_int_equal(proxy_client_lookup(f->px, pxt_addr(HOA), NULL, &ci), 0);
 	assert_int_equal(ci.state, PROXY_CS_REGISTERING);
 	assert_true(ci.registered); /* the old registration is still in force */
 }
@@ -590,12 +427,12 @@ test_resync_133(void **state)
 
 	/* The HA's clock is 100 s ahead: 133 with its time high, our low 32 bits. */
 	fa_reply(f, b,
-	         make_rrp(b, 133, 0, HOA, (uint64_t)(NTP_S0 + 200) << 32 | (uint32_t)id, key));
+	         make_rrp(b, 133, 0, HOA, (uint64_t)(PXT_NTP_S0 + 200) << 32 | (uint32_t)id, key));
 	assert_int_equal(counters(f).replies_resync, 1);
 	assert_int_equal(f->n_fa, 2); /* resent at once */
-	id2 = get64(last_rrq(f) + 16);
-	assert_int_equal(id2 >> 32, NTP_S0 + 200);
-	assert_int_equal(f->n_fail, 0);
+	id2 = pxt_get64(last_rrq(f) + 16);
+	assert_int_equal(id2 >> 32, PXT_NTP_S0 + 200);
+	assert_int_equal(f->fails.n, 0);
 	assert_int_equal(proxy_denials(f->px, 133), 1);
 	accept_last(f, 600);
 	assert_int_equal(state_of(f, HOA), PROXY_CS_REGISTERED);
@@ -603,7 +440,7 @@ test_resync_133(void **state)
 	advance(f, 1000);
 	client_event(f, DISC_CLIENT_GONE, HOA, mac_c, false);
 	assert_int_equal(f->n_fa, 3);
-	assert_int_equal(get64(last_rrq(f) + 16) >> 32, NTP_S0 + 201);
+	assert_int_equal(pxt_get64(last_rrq(f) + 16) >> 32, PXT_NTP_S0 + 201);
 }
 
 static void
@@ -618,7 +455,7 @@ test_lifetime_69(void **state)
 	assert_int_equal(counters(f).replies_lifetime, 1);
 	assert_int_equal(f->n_fa, 2);
 	assert_int_equal(last_rrq(f)[2] << 8 | last_rrq(f)[3], 300);
-	assert_int_equal(f->n_fail, 0);
+	assert_int_equal(f->fails.n, 0);
 	accept_last(f, 300);
 	assert_int_equal(state_of(f, HOA), PROXY_CS_REGISTERED);
 }
@@ -643,26 +480,27 @@ test_denial_backoff_event(void **state)
 
 	register_start(f);
 	assert_int_equal(event_subscribe(PMIP_EVENT_REG_FAILURE, bus_fn, NULL), 0);
-	fa_reply(f, b, make_rrp(b, 129, 0, HOA, get64(last_rrq(f) + 16), key));
+	fa_reply(f, b, make_rrp(b, 129, 0, HOA, pxt_get64(last_rrq(f) + 16), key));
 	event_unsubscribe(PMIP_EVENT_REG_FAILURE, bus_fn, NULL);
 	assert_int_equal(bus_n, 1); /* also on the event bus for NETCONF and SNMP */
 	assert_int_equal(bus_ev.code, 129);
-	assert_int_equal(bus_ev.hoa.s_addr, A(HOA).s_addr);
-	assert_int_equal(bus_ev.coa.s_addr, A(FAADDR).s_addr);
-	assert_int_equal(f->n_fail, 1);
-	assert_int_equal(f->fail[0].why, PROXY_FAIL_DENIED);
-	assert_int_equal(f->fail[0].code, 129);
-	assert_memory_equal(f->fail[0].mac, mac_c, 6);
-	assert_string_equal(f->fail[0].reason, "denied by the HA: administratively prohibited");
-	assert_int_equal(f->fail[0].attempts, 1);
+	assert_int_equal(bus_ev.hoa.s_addr, pxt_addr(HOA).s_addr);
+	assert_int_equal(bus_ev.coa.s_addr, pxt_addr(FAADDR).s_addr);
+	assert_int_equal(f->fails.n, 1);
+	assert_int_equal(f->fails.fail[0].why, PROXY_FAIL_DENIED);
+	assert_int_equal(f->fails.fail[0].code, 129);
+	assert_memory_equal(f->fails.fail[0].mac, mac_c, 6);
+	assert_string_equal(f->fails.fail[0].reason,
+	                    "denied by the HA: administratively prohibited");
+	assert_int_equal(f->fails.fail[0].attempts, 1);
 	assert_int_equal(state_of(f, HOA), PROXY_CS_BACKOFF);
 	advance(f, 1999);
 	assert_int_equal(f->n_fa, 1);
 	advance(f, 1);
 	assert_int_equal(f->n_fa, 2);
-	fa_reply(f, b, make_rrp(b, 129, 0, HOA, get64(last_rrq(f) + 16), key));
-	assert_int_equal(f->n_fail, 2);
-	assert_int_equal(f->fail[1].attempts, 2);
+	fa_reply(f, b, make_rrp(b, 129, 0, HOA, pxt_get64(last_rrq(f) + 16), key));
+	assert_int_equal(f->fails.n, 2);
+	assert_int_equal(f->fails.fail[1].attempts, 2);
 	/* Exponential: 4 s this time. */
 	advance(f, 3999);
 	assert_int_equal(f->n_fa, 2);
@@ -693,7 +531,7 @@ test_reply_validation(void **state)
 	fa_reply(f, b, n);
 	fa_reply(f, b, make_rrp(b, 0, 600, HOA, id, NULL));
 	n = make_rrp(b, 0, 600, HOA, id, key);
-	put32(b + 22, SPI + 1);
+	pxt_put32(b + 22, SPI + 1);
 	fa_reply(f, b, n);
 	assert_int_equal(counters(f).replies_bad_auth, 3);
 	/* Not from the FA's address, or not to the client's MAC. */
@@ -720,13 +558,13 @@ test_wrong_key_reports_131(void **state)
 	register_start(f);
 	/* The HA answers 131 authenticated with its key, which differs from ours. */
 	for (int i = 0; i < 4; i++) {
-		fa_reply(f, b, make_rrp(b, 131, 0, HOA, get64(last_rrq(f) + 16), wrong_key));
+		fa_reply(f, b, make_rrp(b, 131, 0, HOA, pxt_get64(last_rrq(f) + 16), wrong_key));
 		advance(f, (uint64_t)RT_INIT << i);
 	}
 	assert_int_equal(counters(f).replies_bad_auth, 4);
-	assert_int_equal(f->n_fail, 1);
-	assert_int_equal(f->fail[0].why, PROXY_FAIL_TIMEOUT);
-	assert_int_equal(f->fail[0].code, 131);
+	assert_int_equal(f->fails.n, 1);
+	assert_int_equal(f->fails.fail[0].why, PROXY_FAIL_TIMEOUT);
+	assert_int_equal(f->fails.fail[0].code, 131);
 }
 
 static void
@@ -738,8 +576,8 @@ test_no_sa(void **state)
 	fa_found(f, 1800);
 	client_event(f, DISC_CLIENT_SEEN, HOA2, mac2, false);
 	assert_int_equal(f->n_fa, 0);
-	assert_int_equal(f->n_fail, 1);
-	assert_int_equal(f->fail[0].why, PROXY_FAIL_NO_SA);
+	assert_int_equal(f->fails.n, 1);
+	assert_int_equal(f->fails.fail[0].why, PROXY_FAIL_NO_SA);
 	assert_int_equal(counters(f).ks_not_found, 1);
 	assert_int_equal(state_of(f, HOA2), PROXY_CS_BACKOFF);
 }
@@ -770,11 +608,11 @@ test_gone_deregisters(void **state)
 	client_event(f, DISC_CLIENT_GONE, HOA, mac_c, false);
 	assert_int_equal(f->n_fa, 2);
 	rrq = last_rrq(f);
-	assert_int_equal(rrq[2] << 8 | rrq[3], 0);                  /* lifetime 0 */
-	assert_int_equal(get32(rrq + 12), ntohl(A(FAADDR).s_addr)); /* care-of address */
+	assert_int_equal(rrq[2] << 8 | rrq[3], 0);                             /* lifetime 0 */
+	assert_int_equal(pxt_get32(rrq + 12), ntohl(pxt_addr(FAADDR).s_addr)); /* care-of address */
 	assert_int_equal(counters(f).deregistrations_sent, 1);
 	assert_int_equal(state_of(f, HOA), PROXY_CS_DEREGISTERING);
-	fa_reply(f, b, make_rrp(b, 0, 0, HOA, get64(rrq + 16), key));
+	fa_reply(f, b, make_rrp(b, 0, 0, HOA, pxt_get64(rrq + 16), key));
 	assert_int_equal(proxy_client_count(f->px), 0);
 }
 
@@ -791,17 +629,18 @@ test_at_home_deregisters(void **state)
 	assert_int_equal(f->n_ha, 1);
 	rrq = f->ha[0].buf;
 	assert_int_equal(f->ha[0].len, 46);
-	assert_int_equal(f->ha[0].to.s_addr, A(HAADDR).s_addr);
+	assert_int_equal(f->ha[0].to.s_addr, pxt_addr(HAADDR).s_addr);
 	assert_int_equal(rrq[0], 1);
 	assert_int_equal(rrq[2] << 8 | rrq[3], 0);
-	assert_int_equal(get32(rrq + 12), ntohl(A(HOA).s_addr)); /* care-of = home address */
+	assert_int_equal(pxt_get32(rrq + 12),
+	                 ntohl(pxt_addr(HOA).s_addr)); /* care-of = home address */
 	assert_int_equal(state_of(f, HOA), PROXY_CS_HOME_DEREG);
 	/* A reply from somewhere else is not taken. */
-	from.sin_addr = A("192.0.2.9");
-	proxy_ha_input(f->px, b, make_rrp(b, 0, 0, HOA, get64(rrq + 16), key), &from);
+	from.sin_addr = pxt_addr("192.0.2.9");
+	proxy_ha_input(f->px, b, make_rrp(b, 0, 0, HOA, pxt_get64(rrq + 16), key), &from);
 	assert_int_equal(counters(f).replies_bad_source, 1);
-	from.sin_addr = A(HAADDR);
-	proxy_ha_input(f->px, b, make_rrp(b, 0, 0, HOA, get64(rrq + 16), key), &from);
+	from.sin_addr = pxt_addr(HAADDR);
+	proxy_ha_input(f->px, b, make_rrp(b, 0, 0, HOA, pxt_get64(rrq + 16), key), &from);
 	assert_int_equal(state_of(f, HOA), PROXY_CS_AT_HOME);
 	assert_int_equal(counters(f).home_deregistrations_sent, 1);
 	/* Once per appearance: nothing more until discovery reports it again. */
@@ -809,8 +648,8 @@ test_at_home_deregisters(void **state)
 	assert_int_equal(f->n_ha, 1);
 	client_event(f, DISC_CLIENT_SEEN, HOA, mac_c, true);
 	assert_int_equal(f->n_ha, 2);
-	from.sin_addr = A(HAADDR);
-	proxy_ha_input(f->px, b, make_rrp(b, 0, 0, HOA, get64(f->ha[1].buf + 16), key), &from);
+	from.sin_addr = pxt_addr(HAADDR);
+	proxy_ha_input(f->px, b, make_rrp(b, 0, 0, HOA, pxt_get64(f->ha[1].buf + 16), key), &from);
 	assert_int_equal(state_of(f, HOA), PROXY_CS_AT_HOME);
 	/* A gratuitous ARP (the client re-associated) is a new appearance too. */
 	{
@@ -818,15 +657,15 @@ test_at_home_deregisters(void **state)
 
 		memset(fr, 0xff, 6);
 		memcpy(fr + 6, mac_c, 6);
-		put16(fr + 12, 0x0806);
-		put16(fr + 14, 1);
-		put16(fr + 16, 0x0800);
+		pxt_put16(fr + 12, 0x0806);
+		pxt_put16(fr + 14, 1);
+		pxt_put16(fr + 16, 0x0800);
 		fr[18] = 6;
 		fr[19] = 4;
-		put16(fr + 20, 1);
+		pxt_put16(fr + 20, 1);
 		memcpy(fr + 22, mac_c, 6);
-		memcpy(fr + 28, &(struct in_addr){ A(HOA).s_addr }, 4);
-		memcpy(fr + 38, &(struct in_addr){ A(HOA).s_addr }, 4);
+		memcpy(fr + 28, &(struct in_addr){ pxt_addr(HOA).s_addr }, 4);
+		memcpy(fr + 38, &(struct in_addr){ pxt_addr(HOA).s_addr }, 4);
 		proxy_port_input(f->px, fr, sizeof(fr), false);
 		pump(f);
 	}
@@ -847,21 +686,21 @@ test_arp_interception_and_probe(void **state)
 	/* The client asks for an off-link address: answered with the FA's MAC. */
 	memset(fr, 0xff, 6);
 	memcpy(fr + 6, mac_c, 6);
-	put16(fr + 12, 0x0806);
-	put16(fr + 14, 1);
-	put16(fr + 16, 0x0800);
+	pxt_put16(fr + 12, 0x0806);
+	pxt_put16(fr + 14, 1);
+	pxt_put16(fr + 16, 0x0800);
 	fr[18] = 6;
 	fr[19] = 4;
-	put16(fr + 20, 1);
+	pxt_put16(fr + 20, 1);
 	memcpy(fr + 22, mac_c, 6);
-	memcpy(fr + 28, &(struct in_addr){ A(HOA).s_addr }, 4);
-	memcpy(fr + 38, &(struct in_addr){ A("203.0.113.10").s_addr }, 4);
+	memcpy(fr + 28, &(struct in_addr){ pxt_addr(HOA).s_addr }, 4);
+	memcpy(fr + 38, &(struct in_addr){ pxt_addr("203.0.113.10").s_addr }, 4);
 	proxy_port_input(f->px, fr, sizeof(fr), false);
 	assert_int_equal(f->n_cl, 1);
 	arp = f->cl[0].buf;
 	assert_int_equal(arp[21], 2);
 	assert_memory_equal(arp + 22, mac_f, 6);
-	assert_int_equal(get32(arp + 28), ntohl(A("203.0.113.10").s_addr));
+	assert_int_equal(pxt_get32(arp + 28), ntohl(pxt_addr("203.0.113.10").s_addr));
 	assert_memory_equal(arp + 32, mac_c, 6);
 	/* The same frame seen leaving the port (our own): ignored. */
 	proxy_port_input(f->px, fr, sizeof(fr), true);
@@ -877,9 +716,9 @@ test_arp_interception_and_probe(void **state)
 	assert_int_equal(state_of(f, HOA), PROXY_CS_PROBING);
 	assert_int_equal(f->n_cl, 1);
 	arp = f->cl[0].buf;
-	assert_int_equal(arp[21], 1);         /* request */
-	assert_int_equal(get32(arp + 28), 0); /* sender 0.0.0.0: a probe */
-	assert_int_equal(get32(arp + 38), ntohl(A(HOA).s_addr));
+	assert_int_equal(arp[21], 1);             /* request */
+	assert_int_equal(pxt_get32(arp + 28), 0); /* sender 0.0.0.0: a probe */
+	assert_int_equal(pxt_get32(arp + 38), ntohl(pxt_addr(HOA).s_addr));
 	advance(f, RT_INIT);
 	advance(f, RT_INIT);
 	assert_int_equal(counters(f).arp_probes_sent, 3);
@@ -899,7 +738,7 @@ test_fa_lost_reregisters_elsewhere(void **state)
 	register_start(f);
 	accept_last(f, 600);
 	/* A second FA appears, then the first is lost: re-registration through the second. */
-	d.agent.addr = A("198.51.100.3");
+	d.agent.addr = pxt_addr("198.51.100.3");
 	d.agent.roles = DISC_ROLE_FA;
 	d.agent.flags = 0x9000;
 	d.agent.max_lifetime = 900;
@@ -909,12 +748,12 @@ test_fa_lost_reregisters_elsewhere(void **state)
 	memcpy(d.agent.mac, mac_f2, 6);
 	proxy_disc_event(f->px, DISC_AGENT_FOUND, &d);
 	assert_int_equal(f->n_fa, 1);
-	d.agent.addr = A(FAADDR);
+	d.agent.addr = pxt_addr(FAADDR);
 	proxy_disc_event(f->px, DISC_AGENT_LOST, &d);
 	pump(f);
 	assert_int_equal(f->n_fa, 2);
 	assert_memory_equal(f->fa[1].buf, mac_f2, 6);
-	assert_int_equal(get32(last_rrq(f) + 12), ntohl(A("198.51.100.3").s_addr));
+	assert_int_equal(pxt_get32(last_rrq(f) + 12), ntohl(pxt_addr("198.51.100.3").s_addr));
 	assert_int_equal(last_rrq(f)[1], 0); /* that FA does not advertise T */
 }
 
@@ -926,10 +765,10 @@ test_keystore_switch_restarts_lookup(void **state)
 
 	fa_found(f, 1800);
 	memcpy(d.client.mac, mac_c, 6);
-	d.client.addr = A(HOA);
+	d.client.addr = pxt_addr(HOA);
 	proxy_disc_event(f->px, DISC_CLIENT_SEEN, &d); /* lookup in flight, not pumped */
 	assert_int_equal(state_of(f, HOA), PROXY_CS_WAIT_SA);
-	proxy_set_keystore(f->px, f->chain);
+	proxy_set_keystore(f->px, f->ks.chain);
 	pump(f);
 	assert_int_equal(f->n_fa, 1); /* exactly one request: the old lookup was cancelled */
 	assert_int_equal(state_of(f, HOA), PROXY_CS_REGISTERING);
@@ -952,7 +791,7 @@ test_ignored_and_unmapped_clients(void **state)
 	client_event(f, DISC_CLIENT_IGNORED, HOA, mac_c, false);
 	assert_int_equal(f->n_fa, 2);
 	assert_int_equal(last_rrq(f)[2] << 8 | last_rrq(f)[3], 0);
-	assert_int_equal(f->n_fail, 0);
+	assert_int_equal(f->fails.n, 0);
 }
 
 int
