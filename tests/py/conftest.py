@@ -8,7 +8,6 @@ are in $PMIP_BUILD_DIR/plugins.
 """
 import os
 import pathlib
-import time
 
 import pytest
 
@@ -43,26 +42,6 @@ def plugin_dir(build_dir):
     d = build_dir / "plugins"
     assert d.is_dir(), f"{d} is missing: build the plugins first"
     return d
-
-
-def wait_until(predicate, timeout=10.0, interval=0.05):
-    """Poll predicate() until it returns a true value or timeout seconds pass.
-
-    Returns the last value of predicate(); the number of polls is bounded by
-    the deadline.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(interval)
-
-
-@pytest.fixture(scope="session")
-def poll():
-    """The wait_until(predicate, timeout, interval) helper, as a fixture."""
-    return wait_until
 
 
 @pytest.hookimpl(hookwrapper=True)

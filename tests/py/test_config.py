@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 
-from conftest import wait_until
+from lib.wait import wait_until
 from lib.topo import Topology
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -196,7 +196,8 @@ class Daemon:
         return self.log.read_text()
 
     def wait_log(self, needle, count=1, timeout=10):
-        return wait_until(lambda: self.text().count(needle) >= count, timeout)
+        return wait_until(lambda: self.text().count(needle) >= count, timeout,
+                          message=lambda: f"{needle!r} {count} time(s) in the log:\n{self.text()}")
 
     def stop(self):
         if self.proc.poll() is None:
@@ -293,12 +294,12 @@ def test_daemon_valgrind_clean(pmipd, plugin_dir, tmp_path, netns):
                                  "-c", str(cfg), "-P", str(plugin_dir)],
                                 stdout=fh, stderr=subprocess.STDOUT)
         try:
-            assert wait_until(lambda: "running with" in log.read_text(), 120), log.read_text()
+            wait_until(lambda: "running with" in log.read_text(), 120, message=log.read_text)
             base["pmip:pmip"]["security-association"][0]["spi"] = 1234
             del base["pmip:pmip"]["aap"]
             cfg.write_text(json.dumps(base))
             proc.send_signal(signal.SIGHUP)
-            assert wait_until(lambda: "reload of" in log.read_text(), 60), log.read_text()
+            wait_until(lambda: "reload of" in log.read_text(), 60, message=log.read_text)
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=120) == 0, log.read_text()
         finally:
