@@ -21,7 +21,6 @@ import argparse
 import copy
 import json
 import pathlib
-import subprocess
 import sys
 import threading
 import time

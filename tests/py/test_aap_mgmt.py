@@ -44,8 +44,7 @@ def _aap_config(address, peer):
 
 
 def _ap_config():
-    cfg = R.aap_ap_config(lifetime=20, static_map=() if R.ha_advertises() else
-                          ({"prefix": R.HOME_PREFIX, "home-agent": R.HA_ADDR},))
+    cfg = R.aap_ap_config(lifetime=20)  # The HA advertises: no static entry needed.
     cfg["pmip:pmip"]["proxy"]["aap"] = [AAP1, AAP2]
     return cfg
 

@@ -33,7 +33,7 @@ def _net(advertise):
 
 @pytest.fixture
 def net():
-    with _net(R.ha_advertises()) as topo:
+    with _net(True) as topo:
         yield topo
 
 
@@ -131,7 +131,7 @@ def test_static_entry_wins_and_withdrawn_entry_is_removed(net):
     foreign AP); when the static entry is removed again the learned one comes back without a
     new transfer from the AAP (the AAP client keeps the installed map)."""
     topo = net
-    hap, fap = topo.daemons["hap"], topo.daemons["fap"]
+    fap = topo.daemons["fap"]
     wait_until(lambda: _learned_home(fap), timeout=20, interval=0.3,
                message=lambda: f"learned entry at the foreign AP: {_submap(fap)}")
 

@@ -23,7 +23,6 @@ Needs root, tcpdump and ping.
 """
 import json
 import os
-import socket
 import struct
 import subprocess
 import sys
@@ -35,7 +34,7 @@ import pytest
 import wirelib
 from lib import mn
 from lib.daemon import SRC_DIR, build_dir
-from lib.topo import Topology, read_pcap
+from lib.topo import Topology
 from lib.wait import wait_until
 
 PREFIX = "pmdsc"

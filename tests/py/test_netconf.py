@@ -12,7 +12,6 @@ session and 100 connect/disconnect cycles without descriptor or memory growth.
 import json
 import pathlib
 import shutil
-import subprocess
 
 import pytest
 from ncclient.operations.rpc import RPCError
@@ -20,7 +19,7 @@ from ncclient.transport.errors import AuthenticationError
 from ncclient.xml_ import to_ele
 
 from lib import mn
-from lib.netconf import NetconfSite, password_hash
+from lib.netconf import NetconfSite
 from lib.wait import wait_until
 
 NS = "urn:pmipd:params:xml:ns:yang:pmip"

@@ -21,7 +21,7 @@ import time
 import pytest
 
 from lib.daemon import build_dir
-from lib.netconf import NC_BASE_NS, NetconfError, NetconfSite, netns_socket, TlsClient
+from lib.netconf import NC_BASE_NS, NetconfError, NetconfSite, netns_socket
 from lib.wait import wait_until
 
 NS = "urn:pmipd:params:xml:ns:yang:pmip"

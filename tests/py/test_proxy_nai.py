@@ -9,7 +9,6 @@ the same topology cannot register the client (the proxy asks by home address onl
 """
 import os
 
-import pytest
 
 from lib import roaming as R
 from lib.topo import Topology

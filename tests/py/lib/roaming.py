@@ -216,15 +216,6 @@ AAP_ADDR = "203.0.113.1"
 AAP_KEY_HEX = "6161702d67726f75702d6b65792d666f722d74657374732d6f6e6c792d313233"  # 32 bytes
 
 
-def ha_advertises():
-    """True when yang/pmip.yang lets the home agent advertise (home-network/advertise)."""
-    import pathlib
-    yang = pathlib.Path(__file__).resolve().parents[3] / "yang" / "pmip.yang"
-    text = yang.read_text()
-    start = text.find("list home-network")
-    return start >= 0 and "leaf advertise " in text[start:text.find("leaf max-lifetime", start)]
-
-
 def ha_config_advertising(log_level="info"):
     """ha_config() with agent advertisements (H flag, prefix length) on the home LAN."""
     cfg = ha_config(log_level)
@@ -254,12 +245,10 @@ def aap_ap_config(log_level="info", lifetime=None, static_map=(), hello_ms=500):
     return cfg
 
 
-def aap_daemons(log_level="info", lifetime=None, advertise=None):
-    """Daemon specs: HA (advertising when advertise, default ha_advertises()), FA, the AAP on
-    hr, and the two APs with the AAP. Without advertisements the home AP gets one static
-    entry, its own subnet; the foreign AP never has one."""
-    if advertise is None:
-        advertise = ha_advertises()
+def aap_daemons(log_level="info", lifetime=None, advertise=True):
+    """Daemon specs: HA (advertising when advertise), FA, the AAP on hr, and the two APs with
+    the AAP. Without advertisements the home AP gets one static entry, its own subnet; the
+    foreign AP never has one."""
     own = () if advertise else ({"prefix": HOME_PREFIX, "home-agent": HA_ADDR},)
     return {
         "ha": {"node": "hr", "ready": r"home agent started",
