@@ -450,13 +450,13 @@ int mip_build_nvse(struct mip_builder *b, uint32_t vendor, uint16_t vtype, const
                    size_t len);
 
 /**
- * mip_build_pmip_skip - append a PMIPv4 skippable extension (147, short form).
+ * mip_build_pmip_short - append a PMIPv4 skippable extension (147, short form).
  * @b: builder.
  * @subtype: MIP_PMIP_SKIP_*.
  * @data: data after the sub-type (for device and subscriber ids, the id type byte first).
  * @len: its length, at most 254.
  */
-int mip_build_pmip_skip(struct mip_builder *b, uint8_t subtype, const void *data, size_t len);
+int mip_build_pmip_short(struct mip_builder *b, uint8_t subtype, const void *data, size_t len);
 
 /** mip_build_rev_support - append a Revocation Support extension (137). */
 int mip_build_rev_support(struct mip_builder *b, uint16_t flags, uint32_t timestamp);

@@ -287,7 +287,7 @@ mip_build_nvse(struct mip_builder *b, uint32_t vendor, uint16_t vtype, const voi
 }
 
 int
-mip_build_pmip_skip(struct mip_builder *b, uint8_t subtype, const void *data, size_t len)
+mip_build_pmip_short(struct mip_builder *b, uint8_t subtype, const void *data, size_t len)
 {
 	return put_ext(b, MIP_EXT_FORM_SHORT, MIP_EXT_PMIP_SKIP, subtype, NULL, 0, data, len);
 }

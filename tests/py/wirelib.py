@@ -158,7 +158,7 @@ class Msg:
         """Append a PMIPv4 non-skippable extension (RFC 5563, long form)."""
         return self.long(EXT_PMIP_NONSKIP, subtype, body)
 
-    def pmip_skip(self, subtype, body):
+    def pmip_short(self, subtype, body):
         """Append a PMIPv4 skippable extension (RFC 5563, short form)."""
         return self.short(EXT_PMIP_SKIP, subtype, body)
 
@@ -264,7 +264,7 @@ def build(kind, hdr, exts):
         elif op == "pmip-nonskip":
             m.pmip_nonskip(*args)
         elif op == "pmip-skip":
-            m.pmip_skip(*args)
+            m.pmip_short(*args)
         elif op == "msg-string":
             m.msg_string(*args)
         elif op == "ext":

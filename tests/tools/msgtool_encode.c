@@ -329,7 +329,7 @@ apply_ext(struct mip_builder *b, const struct opt *o, const char *v)
 		if (o->id == O_PMIP_NONSKIP)
 			err = mip_build_ext_long(b, MIP_EXT_PMIP_NONSKIP, (uint8_t)n1, data, len);
 		else if (o->id == O_PMIP_SKIP)
-			err = mip_build_pmip_skip(b, (uint8_t)n1, data, len);
+			err = mip_build_pmip_short(b, (uint8_t)n1, data, len);
 		else if (mip_ext_form_of((uint8_t)n1) != MIP_EXT_FORM_TLV)
 			msgtool_usage_error(
 			        "--ext: type %u is not a plain type-length-value extension",

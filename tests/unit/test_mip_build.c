@@ -167,7 +167,7 @@ test_ext_wire(void **state)
 	CHECK_EXT(mip_build_udp_tun_req(&b, MIP_UDP_TUN_REQ_F_F, 47), 144, 6, 0, 0, 0x80, 47, 0, 0);
 	CHECK_EXT(mip_build_udp_tun_reply(&b, 64, MIP_UDP_TUN_REPLY_F_F, 25), 44, 6, 0, 64, 0x80, 0,
 	          0, 25);
-	CHECK_EXT(mip_build_pmip_skip(&b, MIP_PMIP_SKIP_ACCESS_TECH, &two, 1), 147, 2, 4, 2);
+	CHECK_EXT(mip_build_pmip_short(&b, MIP_PMIP_SKIP_ACCESS_TECH, &two, 1), 147, 2, 4, 2);
 	CHECK_EXT(mip_build_ext_long(&b, MIP_EXT_PMIP_NONSKIP, 1, &one, 1), 47, 1, 0, 1, 1);
 	CHECK_EXT(mip_build_ext_short(&b, MIP_EXT_MSG_STRING, 1, "abc", 3), 145, 4, 1, 'a', 'b',
 	          'c');

@@ -91,7 +91,7 @@ build_full_rrq(uint8_t *buf, size_t cap)
 	mip_build_nai(&b, nai, strlen(nai));
 	mip_build_cvse(&b, 9, 0x0102, "cv", 2);
 	mip_build_nvse(&b, 24757, 7, "nvse", 4);
-	mip_build_pmip_skip(&b, MIP_PMIP_SKIP_DEVICE_ID, dev_id, sizeof(dev_id));
+	mip_build_pmip_short(&b, MIP_PMIP_SKIP_DEVICE_ID, dev_id, sizeof(dev_id));
 	mip_build_ext_long(&b, MIP_EXT_PMIP_NONSKIP, MIP_PMIP_NONSKIP_AUTH_METHOD, &method, 1);
 	mip_build_rev_support(&b, MIP_REVSUPP_F_I, 0x01020304);
 	mip_build_dyn_ha(&b, MIP_DYN_HA_REQUESTED, A("198.51.100.7"));
